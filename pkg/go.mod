@@ -1,0 +1,3 @@
+module github.com/fleetbackup/fleetbackup/pkg
+
+go 1.26
