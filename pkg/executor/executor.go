@@ -1,0 +1,45 @@
+// Package executor defines the host operations fleetbackup performs on canisters, and the
+// error classes that decide whether a failed call is retried.
+//
+// Two implementations exist: sim (a simulated fleet that keeps the IC's rules) and icp (the
+// `icp` command-line tool). Preflight receipts are built by package preflight from Registry and
+// Status, so executors stay small.
+package executor
+
+import "context"
+
+// Executor performs the management calls of a backup. Every method is safe for concurrent use.
+type Executor interface {
+	// Registry returns the fleet registry JSON of the root canister, in the {"Ok": [...]} shape.
+	Registry(ctx context.Context, root string) ([]byte, error)
+	// Status reads a canister's lifecycle status.
+	Status(ctx context.Context, canister string) (Status, error)
+	// Stop stops a canister and returns once it is fully stopped.
+	Stop(ctx context.Context, canister string) error
+	// Start starts a canister.
+	Start(ctx context.Context, canister string) error
+	// CreateSnapshot snapshots a stopped canister.
+	CreateSnapshot(ctx context.Context, canister string) (Snapshot, error)
+	// ListSnapshots lists the snapshots a canister holds (used to reconcile a lost create reply).
+	ListSnapshots(ctx context.Context, canister string) ([]Snapshot, error)
+	// DownloadSnapshot writes a snapshot's artifact directory into dir (which exists). With resume
+	// it continues an interrupted download found in dir.
+	DownloadSnapshot(ctx context.Context, canister, snapshotID, dir string, resume bool) error
+}
+
+// Status is a canister's lifecycle state as the management canister reports it.
+type Status string
+
+// Canister lifecycle states.
+const (
+	StatusRunning  Status = "running"
+	StatusStopping Status = "stopping"
+	StatusStopped  Status = "stopped"
+)
+
+// Snapshot describes one canister snapshot.
+type Snapshot struct {
+	ID             string `json:"snapshot_id"`
+	TakenAtNanos   uint64 `json:"taken_at_timestamp"`
+	TotalSizeBytes uint64 `json:"total_size_bytes"`
+}
