@@ -1,0 +1,92 @@
+// Package bus names fleetbackup's subjects, streams, consumers and buckets, creates them
+// idempotently, and connects to a NATS server (a real one, or an embedded one).
+package bus
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// DefaultPrefix is the subject prefix and bucket prefix of a default installation.
+const DefaultPrefix = "fleetbackup"
+
+// Operation subject kinds (the last token of fb.ops.<kind>).
+const (
+	OpStop     = "stop"
+	OpSnapshot = "snapshot"
+	OpStart    = "start"
+	OpDownload = "download"
+	OpVerify   = "verify"
+	OpFinalize = "finalize"
+)
+
+// Durable consumer names, one per service that consumes a subject.
+const (
+	ConsumerPlanner     = "planner"
+	ConsumerSnapshotter = "snapshotter"
+	ConsumerDownloader  = "downloader"
+	ConsumerVerifier    = "verifier"
+	ConsumerFinalizer   = "finalizer"
+)
+
+var prefixPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+
+// Names derives every wire name of one installation from its prefix (DESIGN §3).
+type Names struct {
+	Prefix string
+}
+
+// NewNames validates a prefix; the empty prefix means DefaultPrefix.
+func NewNames(prefix string) (Names, error) {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	if !prefixPattern.MatchString(prefix) {
+		return Names{}, fmt.Errorf("invalid prefix %q: want letters, digits, '_' or '-'", prefix)
+	}
+	return Names{Prefix: prefix}, nil
+}
+
+// RequestSubject is where run requests are published.
+func (n Names) RequestSubject() string { return n.Prefix + ".runs.request" }
+
+// ControlSubject is where control messages for one run are published.
+func (n Names) ControlSubject(runID string) string { return n.Prefix + ".runs.control." + runID }
+
+// ControlWildcard matches every run's control subject.
+func (n Names) ControlWildcard() string { return n.Prefix + ".runs.control.*" }
+
+// OpSubject is the dispatch subject of one operation kind.
+func (n Names) OpSubject(kind string) string { return n.Prefix + ".ops." + kind }
+
+// RequestStream captures run requests and control messages.
+func (n Names) RequestStream() string { return strings.ToUpper(n.Prefix) + "_REQUESTS" }
+
+// OpStream captures operation dispatch messages.
+func (n Names) OpStream() string { return strings.ToUpper(n.Prefix) + "_OPS" }
+
+// RunsBucket holds one record per run.
+func (n Names) RunsBucket() string { return n.Prefix + "_runs" }
+
+// OpsBucket holds one record per operation (and the run's dependency barriers).
+func (n Names) OpsBucket() string { return n.Prefix + "_ops" }
+
+// PlansBucket holds each run's plan.
+func (n Names) PlansBucket() string { return n.Prefix + "_plans" }
+
+// ArtifactsBucket holds one download-journal entry per target.
+func (n Names) ArtifactsBucket() string { return n.Prefix + "_artifacts" }
+
+// ConsumerSubjects lists the subjects each durable consumer filters on.
+func (n Names) ConsumerSubjects() map[string][]string {
+	return map[string][]string{
+		ConsumerSnapshotter: {n.OpSubject(OpStop), n.OpSubject(OpSnapshot), n.OpSubject(OpStart)},
+		ConsumerDownloader:  {n.OpSubject(OpDownload)},
+		ConsumerVerifier:    {n.OpSubject(OpVerify)},
+		ConsumerFinalizer:   {n.OpSubject(OpFinalize)},
+	}
+}
+
+// RunIDPattern is the contract's rule for run ids.
+var RunIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)

@@ -1,0 +1,126 @@
+// Package checksum computes the artifact checksums of DOMAIN §6: SHA-256 of a file's bytes, or of a
+// directory's sorted file list, in lower-case hex.
+//
+// Files are streamed through large buffers and never loaded whole. A directory's files are hashed
+// concurrently (at most GOMAXPROCS at a time) so that hashing, not reading, bounds the speed.
+package checksum
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"io"
+	"os"
+	"sync"
+)
+
+// Algorithm is the only checksum algorithm, as it is spelled in journals and manifests.
+const Algorithm = "sha256"
+
+// EmptyHash is the checksum of empty input, and so of an empty directory.
+const EmptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// HexLen is the length of a checksum text.
+const HexLen = 2 * sha256.Size
+
+// bufferSize is the read size per file: large enough that syscalls are a small share of the work.
+const bufferSize = 1 << 20
+
+// errInvalidRead reports a Reader that returned an impossible count, as io.Copy does.
+var errInvalidRead = errors.New("invalid read count")
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, bufferSize); return &b }}
+
+// Bytes returns the checksum of b.
+func Bytes(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Reader returns the checksum of everything read from r until EOF.
+func Reader(r io.Reader) (string, error) {
+	buf := buffers.Get().(*[]byte)
+	defer buffers.Put(buf)
+	return readerWith(r, *buf)
+}
+
+// File returns the checksum of the file at path (symlinks followed), streamed.
+func File(path string) (string, error) {
+	buf := buffers.Get().(*[]byte)
+	defer buffers.Put(buf)
+	return fileWith(path, *buf)
+}
+
+// Path returns the checksum of path: Dir when path is a directory (following symlinks), else File.
+func Path(path string) (string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	if info.IsDir() {
+		return Dir(path)
+	}
+	return File(path)
+}
+
+// Verify checks that algorithm is sha256 and that actual equals expected exactly (case-sensitive).
+func Verify(algorithm, expected, actual string) error {
+	if algorithm != Algorithm {
+		return &UnsupportedAlgorithmError{Algorithm: algorithm}
+	}
+	if expected != actual {
+		return &MismatchError{Expected: expected, Actual: actual}
+	}
+	return nil
+}
+
+// ValidHex reports whether s is a checksum text: exactly 64 ASCII hex digits (upper case accepted,
+// as DOMAIN §0 says validators do).
+func ValidHex(s string) bool {
+	if len(s) != HexLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func fileWith(path string, buf []byte) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return readerWith(f, buf)
+}
+
+// readerWith hashes r through buf. It reads by hand rather than with io.CopyBuffer, which would
+// hand an *os.File to its own WriteTo and its small internal buffer.
+func readerWith(r io.Reader, buf []byte) (string, error) {
+	h := sha256.New()
+	if err := copyInto(h, r, buf); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func copyInto(h hash.Hash, r io.Reader, buf []byte) error {
+	for {
+		n, err := r.Read(buf)
+		if n < 0 || n > len(buf) {
+			return errInvalidRead
+		}
+		h.Write(buf[:n])
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}

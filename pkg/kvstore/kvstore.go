@@ -1,0 +1,138 @@
+// Package kvstore keeps typed JSON records in a JetStream key-value bucket, where the
+// revision read is the lock: every change is a compare-and-swap on it.
+package kvstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Sentinels of this package.
+var (
+	// ErrNotFound says the key holds no record.
+	ErrNotFound = errors.New("record not found")
+	// ErrExists says Create found the key already written.
+	ErrExists = errors.New("record already exists")
+	// ErrNoChange, returned by an update function, ends Update without writing.
+	ErrNoChange = errors.New("no change")
+)
+
+// Table is a typed view of one bucket.
+type Table[T any] struct {
+	KV jetstream.KeyValue
+	// OnConflict, when set, is called on every revision mismatch (tests and metrics count them).
+	OnConflict func(key string)
+}
+
+// Entry is a decoded record and the revision it was read at.
+type Entry[T any] struct {
+	Key      string
+	Value    T
+	Revision uint64
+}
+
+// Get reads one record.
+func (t Table[T]) Get(ctx context.Context, key string) (Entry[T], error) {
+	e, err := t.KV.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return Entry[T]{}, fmt.Errorf("%s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return Entry[T]{}, fmt.Errorf("reading %s: %w", key, err)
+	}
+	var v T
+	if err := json.Unmarshal(e.Value(), &v); err != nil {
+		return Entry[T]{}, fmt.Errorf("decoding %s: %w", key, err)
+	}
+	return Entry[T]{Key: key, Value: v, Revision: e.Revision()}, nil
+}
+
+// Create writes a record that must not exist yet; ErrExists otherwise.
+func (t Table[T]) Create(ctx context.Context, key string, v T) (uint64, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return 0, err
+	}
+	rev, err := t.KV.Create(ctx, key, data)
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		return 0, fmt.Errorf("%s: %w", key, ErrExists)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("creating %s: %w", key, err)
+	}
+	return rev, nil
+}
+
+// Put writes v only if the key is still at revision rev. A mismatch is
+// jetstream.ErrKeyRevisionMismatch (wrapped).
+func (t Table[T]) Put(ctx context.Context, key string, v T, rev uint64) (uint64, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return 0, err
+	}
+	newRev, err := t.KV.Update(ctx, key, data, rev)
+	if err != nil {
+		return 0, fmt.Errorf("updating %s at revision %d: %w", key, rev, err)
+	}
+	return newRev, nil
+}
+
+// Update reads the record, lets change decide on the fresh value, and writes it by
+// compare-and-swap. On a conflict it re-reads and calls change again, so change must decide
+// from the value it is given only. change returning ErrNoChange ends without a write and
+// Update returns the current entry with a nil error; any other error is returned as is.
+func (t Table[T]) Update(ctx context.Context, key string, change func(*T) error) (Entry[T], error) {
+	for attempt := 0; ; attempt++ {
+		cur, err := t.Get(ctx, key)
+		if err != nil {
+			return Entry[T]{}, err
+		}
+		if err := change(&cur.Value); err != nil {
+			if errors.Is(err, ErrNoChange) {
+				return cur, nil
+			}
+			return cur, err
+		}
+		rev, err := t.Put(ctx, key, cur.Value, cur.Revision)
+		if err == nil {
+			cur.Revision = rev
+			return cur, nil
+		}
+		if !IsConflict(err) {
+			return Entry[T]{}, err
+		}
+		if t.OnConflict != nil {
+			t.OnConflict(key)
+		}
+		if err := pause(ctx, attempt); err != nil {
+			return Entry[T]{}, err
+		}
+	}
+}
+
+// IsConflict reports whether err is a lost compare-and-swap.
+func IsConflict(err error) bool {
+	return errors.Is(err, jetstream.ErrKeyRevisionMismatch)
+}
+
+// pause waits a short, jittered, growing time before a re-read after a conflict.
+func pause(ctx context.Context, attempt int) error {
+	if attempt < 2 {
+		return ctx.Err()
+	}
+	limit := time.Duration(min(attempt, 10)) * 200 * time.Microsecond
+	timer := time.NewTimer(time.Duration(rand.Int64N(int64(limit))))
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}

@@ -1,0 +1,48 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// wireEntry is one element of the root canister's registry answer, in Encode's field order.
+type wireEntry struct {
+	Pid    string     `json:"pid"`
+	Role   *string    `json:"role"`
+	Record wireRecord `json:"record"`
+}
+
+// wireRecord is the canister record inside a wireEntry.
+type wireRecord struct {
+	Pid        string  `json:"pid"`
+	Role       *string `json:"role"`
+	Kind       *string `json:"kind"`
+	ParentPid  *string `json:"parent_pid"`
+	ModuleHash *string `json:"module_hash"`
+}
+
+// Encode renders entries in the root canister's shape,
+// {"Ok":[{"pid","role","record":{"pid","role","kind","parent_pid","module_hash"}}]}, as compact
+// JSON with explicit nulls. Parse(Encode(x)) equals x for every x whose strings are valid UTF-8
+// (Kind included: it travels in the record). The simulator answers registry calls with it.
+func Encode(entries []Entry) ([]byte, error) {
+	wire := struct {
+		Ok []wireEntry `json:"Ok"`
+	}{Ok: make([]wireEntry, 0, len(entries))}
+	for _, e := range entries {
+		wire.Ok = append(wire.Ok, wireEntry{
+			Pid:  e.Pid,
+			Role: e.Role,
+			Record: wireRecord{
+				Pid: e.Pid, Role: e.Role, Kind: e.Kind, ParentPid: e.ParentPid, ModuleHash: e.ModuleHash,
+			},
+		})
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(wire); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
