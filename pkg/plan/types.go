@@ -45,7 +45,8 @@ type ControlAuthority struct {
 	Evidence AuthorityEvidence `json:"evidence"`
 }
 
-// ControlSource is a tagged object: {"kind": "..."} plus controller and reason for alternate-controller.
+// ControlSource is a tagged object: {"kind": "..."}, plus "controller" and "reason" for
+// alternate-controller only (see MarshalJSON and UnmarshalJSON).
 type ControlSource struct {
 	Kind       ControlSourceKind `json:"kind"`
 	Controller string            `json:"controller,omitempty"`
