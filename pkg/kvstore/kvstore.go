@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -23,11 +24,28 @@ var (
 	ErrNoChange = errors.New("no change")
 )
 
+// Stats counts KV operations; one Stats may be shared by many tables. Its zero value is ready.
+type Stats struct {
+	Reads, Writes, Conflicts atomic.Int64
+}
+
+// count adds to a counter of s, which may be nil.
+func (s *Stats) count(c func(*Stats) *atomic.Int64) {
+	if s != nil {
+		c(s).Add(1)
+	}
+}
+
 // Table is a typed view of one bucket.
 type Table[T any] struct {
 	KV jetstream.KeyValue
+	// Stats, when set, counts this table's reads, writes and conflicts.
+	Stats *Stats
 	// OnConflict, when set, is called on every revision mismatch (tests and metrics count them).
 	OnConflict func(key string)
+	// BeforeWrite, when set, is called by Update between its read and its write: a test hook
+	// that lets a test line up racing writers on one revision.
+	BeforeWrite func(key string)
 }
 
 // Entry is a decoded record and the revision it was read at.
@@ -39,6 +57,7 @@ type Entry[T any] struct {
 
 // Get reads one record.
 func (t Table[T]) Get(ctx context.Context, key string) (Entry[T], error) {
+	t.Stats.count(func(s *Stats) *atomic.Int64 { return &s.Reads })
 	e, err := t.KV.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return Entry[T]{}, fmt.Errorf("%s: %w", key, ErrNotFound)
@@ -59,6 +78,7 @@ func (t Table[T]) Create(ctx context.Context, key string, v T) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	t.Stats.count(func(s *Stats) *atomic.Int64 { return &s.Writes })
 	rev, err := t.KV.Create(ctx, key, data)
 	if errors.Is(err, jetstream.ErrKeyExists) {
 		return 0, fmt.Errorf("%s: %w", key, ErrExists)
@@ -76,6 +96,7 @@ func (t Table[T]) Put(ctx context.Context, key string, v T, rev uint64) (uint64,
 	if err != nil {
 		return 0, err
 	}
+	t.Stats.count(func(s *Stats) *atomic.Int64 { return &s.Writes })
 	newRev, err := t.KV.Update(ctx, key, data, rev)
 	if err != nil {
 		return 0, fmt.Errorf("updating %s at revision %d: %w", key, rev, err)
@@ -99,6 +120,9 @@ func (t Table[T]) Update(ctx context.Context, key string, change func(*T) error)
 			}
 			return cur, err
 		}
+		if t.BeforeWrite != nil {
+			t.BeforeWrite(key)
+		}
 		rev, err := t.Put(ctx, key, cur.Value, cur.Revision)
 		if err == nil {
 			cur.Revision = rev
@@ -107,6 +131,7 @@ func (t Table[T]) Update(ctx context.Context, key string, change func(*T) error)
 		if !IsConflict(err) {
 			return Entry[T]{}, err
 		}
+		t.Stats.count(func(s *Stats) *atomic.Int64 { return &s.Conflicts })
 		if t.OnConflict != nil {
 			t.OnConflict(key)
 		}

@@ -1,0 +1,123 @@
+package dispatch
+
+import (
+	"testing"
+
+	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/registry"
+)
+
+func buildPlan(t testing.TB, entries []registry.Entry, selected string) *plan.Plan {
+	t.Helper()
+	hash, err := registry.TopologyHash(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Build(plan.BuildInput{
+		PlanID: "plan-1", RunID: "run-1", Fleet: "f", Network: "local", RootCanisterID: entries[0].Pid,
+		SelectedCanisterID: &selected, Scope: plan.ScopeSubtree, TopologyHash: hash, Registry: entries,
+		Control:      plan.ControlAuthority{Source: plan.ControlSource{Kind: plan.ControlOperatorController}, Evidence: plan.EvidenceProven},
+		SnapshotRead: plan.SnapshotReadAuthority{Source: plan.ReadOperatorController, Evidence: plan.EvidenceProven},
+		Quiescence:   plan.QuiescenceCrashConsistent, IdentityMode: plan.IdentityRelocatable,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// seqOf finds an operation's sequence by id.
+func seqOf(t testing.TB, p *plan.Plan, id string) int {
+	t.Helper()
+	for i, ph := range p.Phases {
+		if ph.OperationID == id {
+			return i
+		}
+	}
+	t.Fatalf("no operation %s", id)
+	return -1
+}
+
+func TestParallelGraph(t *testing.T) {
+	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2, 2}})
+	hub, mid, leaf := entries[1].Pid, entries[2].Pid, entries[4].Pid
+	p := buildPlan(t, entries, hub)
+	g := Build(p, Parallel)
+	if got := g.Initial(); len(got) != 1 || got[0] != seqOf(t, p, "stop-"+hub) {
+		t.Fatalf("initial = %v, want only stop-%s (the selection's top)", got, hub)
+	}
+	checks := map[string]int{
+		"stop-" + mid:       1, // its parent's stop
+		"snapshot-" + leaf:  1, // the stopped barrier
+		"start-" + leaf:     1, // the snapshotted barrier
+		"start-" + mid:      3, // barrier + two children
+		"start-" + hub:      3, // barrier + two children
+		"download-" + leaf:  1,
+		"verify-" + leaf:    1,
+		"finalize-manifest": len(p.Targets),
+	}
+	for id, want := range checks {
+		if got := g.Need(seqOf(t, p, id)); got != want {
+			t.Errorf("%s waits for %d, want %d", id, got, want)
+		}
+	}
+	if got := g.Need(g.Ops); got != len(p.Targets) {
+		t.Errorf("stopped barrier waits for %d, want %d", got, len(p.Targets))
+	}
+	for _, e := range g.Successors(seqOf(t, p, "snapshot-"+leaf)) {
+		if !g.IsBarrier(e.To) && p.Phases[e.To].OperationID != "download-"+leaf {
+			t.Errorf("snapshot-%s leads to %s", leaf, p.Phases[e.To].OperationID)
+		}
+	}
+}
+
+func TestStrictGraphIsAChain(t *testing.T) {
+	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2}})
+	p := buildPlan(t, entries, entries[1].Pid)
+	g := Build(p, Strict)
+	first := 4 // after the four validate operations
+	if got := g.Initial(); len(got) != 1 || got[0] != first {
+		t.Fatalf("initial = %v, want [%d]", got, first)
+	}
+	for seq := first; seq < len(p.Phases)-1; seq++ {
+		succ := g.Successors(seq)
+		if len(succ) != 1 || succ[0].To != seq+1 || g.Need(seq+1) != 1 {
+			t.Fatalf("operation %d does not lead to %d alone: %v", seq, seq+1, succ)
+		}
+	}
+}
+
+// The graph has O(N) edges (nine per target: stop→parent stop, stop→barrier, barrier→snapshot,
+// snapshot→barrier, barrier→start, start→parent start, snapshot→download, download→verify,
+// verify→finalize): no node links to every other.
+func TestGraphEdgesLinear(t *testing.T) {
+	for _, n := range []int{100, 1000} {
+		entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, n}})
+		p := buildPlan(t, entries, entries[1].Pid)
+		g := Build(p, Parallel)
+		edges := 0
+		for node := range g.Nodes() {
+			edges += len(g.Successors(node))
+		}
+		if targets := len(p.Targets); targets != n+1 || edges > 9*targets {
+			t.Errorf("%d targets: %d edges, want at most %d", targets, edges, 9*targets)
+		}
+	}
+}
+
+func TestDepsMarkIdempotent(t *testing.T) {
+	d := NewDeps(10)
+	if !d.Mark(3) || d.Mark(3) || d.Count() != 1 || d.Satisfied() {
+		t.Fatalf("deps after marking slot 3 twice: %+v", d)
+	}
+	for i := range 10 {
+		d.Mark(i)
+	}
+	if !d.Satisfied() || d.Mark(10) || d.Mark(-1) {
+		t.Fatalf("deps = %+v", d)
+	}
+	if !NewDeps(0).Satisfied() {
+		t.Fatal("a node without predecessors must be satisfied")
+	}
+}
