@@ -1,0 +1,153 @@
+// Package embedded runs a whole fleetbackup installation in one process: an embedded NATS
+// server with JetStream and every service of the pipeline. It is the default a new user gets
+// (`fleetbackup dev` and `demo`) and the base of the pipeline tests.
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+)
+
+// Config describes the installation; the zero value of a count means one instance.
+type Config struct {
+	StoreDir   string // JetStream store (required)
+	BackupRoot string // where backup directories go (required)
+	Exec       executor.Executor
+	Prefix     string
+	Port       int  // 0 random, -1 no TCP listener
+	NoSync     bool // turn off fsync on every write (faster, for benchmarks)
+	Log        *slog.Logger
+	// Instances of each service (downloaders and verifiers scale independently).
+	Instances map[string]int
+	// Env, when set, adjusts each service's environment (clock, retry policy, lease) before start.
+	Env func(*pipeline.Env)
+	// OnExecuted is called after each operation executed by any service.
+	OnExecuted func(runID string, seq int, worker string)
+	// Stats, when set, counts every service's KV operations.
+	Stats *kvstore.Stats
+}
+
+// Stack is a running installation.
+type Stack struct {
+	Server *server.Server
+	Conn   *nats.Conn
+	Store  *pipeline.Store
+	Names  bus.Names
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	conns  []*nats.Conn
+}
+
+// Start starts the server and every service, and returns once they consume.
+func Start(ctx context.Context, cfg Config) (*Stack, error) {
+	if cfg.StoreDir == "" || cfg.BackupRoot == "" || cfg.Exec == nil {
+		return nil, errors.New("embedded: store dir, backup root and executor are required")
+	}
+	names, err := bus.NewNames(cfg.Prefix)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: cfg.StoreDir, Port: cfg.Port, NoSync: cfg.NoSync})
+	if err != nil {
+		return nil, err
+	}
+	st := &Stack{Server: srv, Names: names}
+	if err := st.setup(ctx, cfg); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func (st *Stack) setup(ctx context.Context, cfg Config) error {
+	nc, js, err := bus.Connect(bus.ConnectConfig{InProcess: st.Server, Name: "fleetbackup-embedded"})
+	if err != nil {
+		return err
+	}
+	st.Conn = nc
+	if err := bus.Setup(ctx, js, st.Names, bus.SetupConfig{}); err != nil {
+		return err
+	}
+	if st.Store, err = pipeline.OpenStore(ctx, js, st.Names); err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	st.cancel = cancel
+	for _, name := range pipeline.Services {
+		for i := range max(cfg.Instances[name], 1) {
+			if err := st.startService(runCtx, cfg, name, i); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// startService runs one service instance on its own connection, as a separate process would.
+func (st *Stack) startService(ctx context.Context, cfg Config, name string, i int) error {
+	nc, js, err := bus.Connect(bus.ConnectConfig{InProcess: st.Server, Name: fmt.Sprintf("%s-%d", name, i)})
+	if err != nil {
+		return err
+	}
+	st.conns = append(st.conns, nc)
+	store, err := pipeline.OpenStore(ctx, js, st.Names)
+	if err != nil {
+		return err
+	}
+	store.SetStats(cfg.Stats)
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	env := &pipeline.Env{Store: store, Exec: cfg.Exec, BackupRoot: cfg.BackupRoot,
+		Log: log, WorkerID: fmt.Sprintf("embedded-%s-%d", name, i)}
+	if cfg.Env != nil {
+		cfg.Env(env)
+	}
+	st.wg.Add(1)
+	go func() {
+		defer st.wg.Done()
+		err := pipeline.RunService(ctx, env, pipeline.ServiceConfig{Name: name, OnExecuted: cfg.OnExecuted})
+		if err != nil {
+			log.Error("service stopped", "service", name, "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL is the client URL of the embedded server ("" when it does not listen on TCP).
+func (st *Stack) URL() string {
+	if st.Server == nil {
+		return ""
+	}
+	return st.Server.ClientURL()
+}
+
+// Close stops every service (gracefully), then the server.
+func (st *Stack) Close() {
+	if st.cancel != nil {
+		st.cancel()
+	}
+	st.wg.Wait()
+	for _, nc := range st.conns {
+		_ = nc.Drain()
+	}
+	if st.Conn != nil {
+		st.Conn.Close()
+	}
+	if st.Server != nil {
+		st.Server.Shutdown()
+		st.Server.WaitForShutdown()
+	}
+}

@@ -1,0 +1,87 @@
+package sim
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"slices"
+	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
+)
+
+// CreateSnapshot snapshots a stopped canister. A running or stopping canister, or one already
+// holding MaxSnapshots snapshots, is refused with a permanent error.
+func (s *Sim) CreateSnapshot(ctx context.Context, canister string) (executor.Snapshot, error) {
+	rec := &record{call: KindSnapshot, canister: canister}
+	var snap executor.Snapshot
+	err := s.run(ctx, rec, func() error {
+		if err := s.known(rec); err != nil {
+			return err
+		}
+		if err := s.pause(ctx, rec, KindSnapshot); err != nil {
+			return err
+		}
+		return s.mutate(rec, true, func(st *canisterState, now time.Time) error {
+			if rec.before != executor.StatusStopped {
+				return permanent(rec, ErrCanisterNotStopped,
+					"canister %s is %s; snapshots can only be taken of a stopped canister", canister, rec.before)
+			}
+			if len(st.Snapshots) >= s.cfg.MaxSnapshots {
+				return permanent(rec, ErrSnapshotLimit,
+					"canister %s already holds %d snapshots, the most allowed; delete or replace one", canister, len(st.Snapshots))
+			}
+			blob := s.fleet.members[s.fleet.index[canister]].blob
+			snap = executor.Snapshot{ID: snapshotID(st.Counter, blob), TakenAtNanos: uint64(now.UnixNano()),
+				TotalSizeBytes: uint64(s.cfg.ArtifactBytes)}
+			st.Counter++
+			st.Snapshots = append(st.Snapshots, snap)
+			rec.snapshotID = snap.ID
+			return nil
+		})
+	})
+	return snap, err
+}
+
+// snapshotID renders a snapshot id as the IC does: the canister-local 8-byte big-endian counter,
+// then the canister id blob, in hex (36 hex digits for a 10-byte canister id).
+func snapshotID(counter uint64, blob []byte) string {
+	raw := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(blob)), counter)
+	return hex.EncodeToString(append(raw, blob...))
+}
+
+// ListSnapshots lists the snapshots a canister holds, oldest first.
+func (s *Sim) ListSnapshots(ctx context.Context, canister string) ([]executor.Snapshot, error) {
+	rec := &record{call: KindList, canister: canister}
+	var out []executor.Snapshot
+	err := s.run(ctx, rec, func() error {
+		if err := s.known(rec); err != nil {
+			return err
+		}
+		if err := s.pause(ctx, rec, KindStatus); err != nil {
+			return err
+		}
+		st, err := readState(s.canisterPath(canister))
+		if err != nil {
+			return hostError(rec, err)
+		}
+		rec.before = st.effective(time.Now())
+		out = slices.Clone(st.Snapshots)
+		return nil
+	})
+	return out, err
+}
+
+// findSnapshot returns the snapshot rec names, or a permanent not-found error.
+func (s *Sim) findSnapshot(rec *record) (executor.Snapshot, error) {
+	st, err := readState(s.canisterPath(rec.canister))
+	if err != nil {
+		return executor.Snapshot{}, hostError(rec, err)
+	}
+	for _, snap := range st.Snapshots {
+		if snap.ID == rec.snapshotID {
+			return snap, nil
+		}
+	}
+	return executor.Snapshot{}, permanent(rec, ErrSnapshotNotFound, "snapshot %s not found on canister %s", rec.snapshotID, rec.canister)
+}

@@ -1,0 +1,54 @@
+package pipeline_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/fleetbackup/fleetbackup/pkg/embedded"
+	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
+	"github.com/fleetbackup/fleetbackup/pkg/registry"
+)
+
+// BenchmarkSubtreeBackup runs a whole parallel backup of an N-target subtree (zero-latency sim,
+// 1 KiB artifacts) on the embedded server with its default sync-always store, and reports the
+// time per operation and the KV operations per target, which must not grow with N.
+//
+//	go test -run '^$' -bench SubtreeBackup -benchtime 1x ./pipeline/
+func BenchmarkSubtreeBackup(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("targets=%d", n), func(b *testing.B) {
+			entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 10, n/10 - 1}, Roles: []string{"hub", "store"}})
+			for i := 0; i < b.N; i++ {
+				benchOnce(b, entries)
+			}
+		})
+	}
+}
+
+func benchOnce(b *testing.B, entries []registry.Entry) {
+	b.StopTimer()
+	f := pipelinetest.NewFleet(b, entries, 1024)
+	stats := &kvstore.Stats{}
+	st := pipelinetest.Start(b, f, embedded.Config{Stats: stats,
+		Instances: map[string]int{pipeline.ServiceDownloader: 2, pipeline.ServiceVerifier: 2}})
+	runID := fmt.Sprintf("bench-%d", b.N)
+	body := pipelinetest.Request(b, map[string]any{"run_id": runID, "fleet": "bench", "network": "local",
+		"root_canister_id": f.Root, "selector": entries[1].Pid})
+	b.StartTimer()
+	rec := st.RunToEnd(b, runID, body)
+	b.StopTimer()
+	if rec.State != pipeline.RunCompleted {
+		b.Fatalf("run ended %s: %s", rec.State, deref(rec.Error))
+	}
+	targets := float64(len(entries) - 1)
+	ops := float64(rec.Counts.Total)
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/ops/float64(b.N), "ms/operation")
+	b.ReportMetric(float64(stats.Reads.Load())/targets, "kv-reads/target")
+	b.ReportMetric(float64(stats.Writes.Load())/targets, "kv-writes/target")
+	b.ReportMetric(float64(stats.Conflicts.Load())/targets, "kv-conflicts/target")
+	st.Close()
+	b.StartTimer()
+}

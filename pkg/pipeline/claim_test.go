@@ -1,0 +1,92 @@
+package pipeline
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
+	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
+)
+
+// Two workers race to claim one operation from the same revision: exactly one claim wins; the
+// other's write fails the compare-and-swap, it re-reads, sees the winner's claim and backs off
+// without overwriting it.
+func TestClaimRaceOneWinner(t *testing.T) {
+	store := testStore(t)
+	ctx := context.Background()
+	target := "renrk-eyaaa-aaaaa-aaada-cai"
+	rec := OpRecord{RunID: "race", Deps: dispatch.NewDeps(0), Receipts: []StoredReceipt{},
+		Op: journal.NewOperation(plan.Operation{OperationID: "stop-x", Order: 4, Kind: plan.KindStop, TargetCanisterID: &target})}
+	if err := journal.AcceptOp(&rec.Op, nil); err != nil { // blocked → ready
+		t.Fatal(err)
+	}
+	if _, err := store.Ops.Create(ctx, OpKey("race", 4), rec); err != nil {
+		t.Fatal(err)
+	}
+	var arrivals, conflicts atomic.Int32
+	lineUp := make(chan struct{})
+	store.Ops.BeforeWrite = func(string) {
+		if arrivals.Add(1) == 2 {
+			close(lineUp)
+		}
+		<-lineUp // both writers hold the same revision before either writes
+	}
+	store.Ops.OnConflict = func(string) { conflicts.Add(1) }
+	run := RunRecord{RunID: "race", Journal: journal.Header{JournalVersion: 1, PlanID: "p", RunID: "race", PreflightAccepted: true}}
+	verdicts := make([]verdict, 2)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		w := NewOpWorker(&Env{Store: store}, "snapshotter")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, v, err := w.claim(ctx, run, 4)
+			if err != nil {
+				t.Error(err)
+			}
+			verdicts[i] = v
+		}()
+	}
+	wg.Wait()
+	if !(verdicts[0] == claimed) != (verdicts[1] == claimed) || (verdicts[0] != claimed && verdicts[0] != busy) {
+		t.Fatalf("verdicts = %v, want one claimed and one busy", verdicts)
+	}
+	if conflicts.Load() != 1 {
+		t.Fatalf("%d revision conflicts, want exactly 1", conflicts.Load())
+	}
+	got, err := store.Ops.Get(ctx, OpKey("race", 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Value.Attempts != 1 || got.Value.Claim == nil || got.Value.Op.State != journal.StatePending {
+		t.Fatalf("record after race = %+v, want one claim (attempt 1)", got.Value)
+	}
+}
+
+func testStore(t *testing.T) *Store {
+	t.Helper()
+	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: t.TempDir(), Port: -1, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	nc, js, err := bus.Connect(bus.ConnectConfig{InProcess: srv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	names, _ := bus.NewNames("")
+	ctx := context.Background()
+	if err := bus.Setup(ctx, js, names, bus.SetupConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	store, err := OpenStore(ctx, js, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
+}

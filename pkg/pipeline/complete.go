@@ -1,0 +1,79 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
+)
+
+// complete records a completed receipt, counts it, and hands completion on.
+func (w *OpWorker) complete(ctx context.Context, j *job, r journal.Receipt) error {
+	if err := w.record(ctx, j, r); err != nil {
+		if errors.Is(err, ErrLostClaim) {
+			return nil
+		}
+		return err
+	}
+	op := j.rec.Op
+	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
+		return err
+	}
+	if w.Executed != nil {
+		w.Executed(j.run.RunID, op.Sequence, w.id)
+	}
+	if op.Kind == plan.KindFinalizeManifest {
+		return w.completeRun(ctx, j)
+	}
+	return handoff{env: w.Env}.propagate(ctx, j.run.RunID, j.rp.graph, op.Sequence)
+}
+
+// fail records a failed receipt and fails the run with the operation's reason.
+func (w *OpWorker) fail(ctx context.Context, j *job, cause error) error {
+	op := j.rec.Op
+	r := j.run.Journal.FailedReceipt(op, w.Env.markerPtr(), cause.Error())
+	if err := w.record(ctx, j, r); err != nil {
+		if errors.Is(err, ErrLostClaim) {
+			return nil
+		}
+		return err
+	}
+	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, journal.StatePending, journal.StateFailed); err != nil {
+		return err
+	}
+	return w.Env.failRun(ctx, j.run.RunID, fmt.Errorf("%s failed: %w", op.OperationID, cause))
+}
+
+// record applies a receipt to the claimed operation, if this worker still holds it.
+func (w *OpWorker) record(ctx context.Context, j *job, r journal.Receipt) error {
+	attempt := j.rec.Claim.Attempt
+	_, err := w.Env.Store.Ops.Update(ctx, OpKey(j.run.RunID, j.rec.Op.Sequence), func(o *OpRecord) error {
+		if !w.holds(o, attempt) {
+			return ErrLostClaim
+		}
+		if err := journal.RecordOp(&o.Op, r, j.run.Journal); err != nil {
+			return err
+		}
+		o.Receipts = append(o.Receipts, StoredReceipt{Receipt: r, RecordedAtNanos: w.Env.now().UnixNano()})
+		o.Claim = nil
+		return nil
+	})
+	return err
+}
+
+// failRun moves a run that is not yet terminal to failed with its cause.
+func (e *Env) failRun(ctx context.Context, runID string, cause error) error {
+	msg := cause.Error()
+	_, err := e.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
+		if r.State.Terminal() {
+			return nil
+		}
+		r.State = RunFailed
+		r.Error = &msg
+		r.UpdatedAt = e.rfc3339()
+		return nil
+	})
+	return err
+}

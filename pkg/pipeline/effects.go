@@ -1,0 +1,147 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/fleetbackup/fleetbackup/pkg/artifact"
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/timestamp"
+)
+
+// execute performs a claimed operation's effect and returns its completed receipt.
+func (w *OpWorker) execute(ctx context.Context, j *job) (journal.Receipt, error) {
+	op := j.rec.Op
+	r := j.run.Journal.CompletedReceipt(op, w.Env.markerPtr())
+	if op.Kind == plan.KindFinalizeManifest {
+		return w.finalize(ctx, j, r)
+	}
+	if op.TargetCanisterID == nil {
+		return r, fmt.Errorf("operation %s has no target", op.OperationID)
+	}
+	if err := w.checkPreflight(j); err != nil {
+		return r, err
+	}
+	target := *op.TargetCanisterID
+	var err error
+	switch op.Kind {
+	case plan.KindStop:
+		err = w.lifecycle(ctx, j, target, executor.StatusStopped, w.Env.Exec.Stop)
+	case plan.KindStart:
+		err = w.lifecycle(ctx, j, target, executor.StatusRunning, w.Env.Exec.Start)
+	case plan.KindCreateSnapshot:
+		r.SnapshotID, err = w.snapshot(ctx, j, target)
+	case plan.KindDownloadSnapshot:
+		r.ArtifactPath, err = w.download(ctx, j, target)
+	case plan.KindVerifyArtifact:
+		r.Checksum, err = w.verify(ctx, j, target)
+	default:
+		err = fmt.Errorf("operation kind %s is not executed by workers", op.Kind)
+	}
+	r.UpdatedAt = w.Env.markerPtr()
+	return r, err
+}
+
+// checkPreflight refuses a management call once the accepted preflight has expired.
+func (w *OpWorker) checkPreflight(j *job) error {
+	switch j.rec.Op.Kind {
+	case plan.KindStop, plan.KindCreateSnapshot:
+	default:
+		return nil // starts must always be allowed; transfers touch no canister
+	}
+	if j.run.PreflightExpiresAt == nil {
+		return executor.Permanent("preflight", "no accepted preflight")
+	}
+	expires, err := timestamp.Parse(*j.run.PreflightExpiresAt)
+	if err != nil {
+		return executor.Permanent("preflight", "unreadable expiry %q", *j.run.PreflightExpiresAt)
+	}
+	if now := uint64(w.Env.now().Unix()); now >= expires {
+		return executor.Permanent("preflight", "preflight %s expired at %s (now %s): resume the run to prove it again",
+			deref(j.run.Journal.PreflightID), *j.run.PreflightExpiresAt, timestamp.FromSeconds(now))
+	}
+	return nil
+}
+
+// lifecycle stops or starts a canister. A takeover or a retry (the previous reply may have
+// been lost after the IC acted) looks at the canister first: if it is already where the call
+// would take it, nothing is called again.
+func (w *OpWorker) lifecycle(ctx context.Context, j *job, target string, want executor.Status,
+	call func(context.Context, string) error) error {
+	reconcile := j.rec.Claim.Attempt > 1
+	return w.Env.Retry.Do(ctx, func() error {
+		if reconcile {
+			if st, err := w.Env.Exec.Status(ctx, target); err == nil && st == want {
+				return nil
+			}
+		}
+		reconcile = true
+		return call(ctx, target)
+	})
+}
+
+func (w *OpWorker) snapshot(ctx context.Context, j *job, target string) (*string, error) {
+	var snap executor.Snapshot
+	err := w.Env.Retry.Do(ctx, func() error {
+		var err error
+		snap, err = w.Env.Exec.CreateSnapshot(ctx, target)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	entry := artifact.NewEntry(target, snap.ID, plan.Seg(target), w.Env.marker())
+	if err := w.putArtifact(ctx, j.run.RunID, entry); err != nil {
+		return nil, err
+	}
+	return &snap.ID, nil
+}
+
+// putArtifact creates a target's download-journal entry, or replaces it (a re-armed snapshot).
+func (w *OpWorker) putArtifact(ctx context.Context, runID string, e artifact.Entry) error {
+	key := ArtifactKey(runID, e.CanisterID)
+	_, err := w.Env.Store.Artifacts.Create(ctx, key, e)
+	if errors.Is(err, kvstore.ErrExists) {
+		_, err = w.Env.Store.Artifacts.Update(ctx, key, func(cur *artifact.Entry) error {
+			*cur = e
+			return nil
+		})
+	}
+	return err
+}
+
+// runDir is the run's backup directory.
+func (w *OpWorker) runDir(runID string) string { return filepath.Join(w.Env.BackupRoot, runID) }
+
+func (w *OpWorker) download(ctx context.Context, j *job, target string) (*string, error) {
+	key := ArtifactKey(j.run.RunID, target)
+	entry, err := w.Env.Store.Artifacts.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	seg := plan.Seg(target)
+	temp := filepath.Join(w.runDir(j.run.RunID), seg+".tmp")
+	err = w.Env.Retry.Do(ctx, func() error {
+		if err := os.RemoveAll(temp); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(temp, 0o755); err != nil {
+			return err
+		}
+		return w.Env.Exec.DownloadSnapshot(ctx, target, entry.Value.SnapshotID, temp, false)
+	})
+	if err != nil {
+		return nil, err
+	}
+	_, err = w.Env.Store.Artifacts.Update(ctx, key, func(e *artifact.Entry) error {
+		e.TempPath = &temp
+		return e.AdvanceTo(artifact.StateDownloaded, w.Env.marker())
+	})
+	return &seg, err
+}

@@ -1,0 +1,115 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/worker"
+)
+
+// OpWorker executes dispatched operations: claim by compare-and-swap, execute with a kept-alive
+// lease, record the receipt, hand completion on to the successors.
+type OpWorker struct {
+	Env   *Env
+	id    string
+	plans planCache
+	// Executed, when set, is called after each operation this worker executed (tests count).
+	Executed func(runID string, seq int, worker string)
+}
+
+// NewOpWorker makes a worker with an id unique to this instance.
+func NewOpWorker(env *Env, name string) *OpWorker {
+	return &OpWorker{Env: env, id: fmt.Sprintf("%s/%s-%04x", env.workerID(), name, rand.Uint32()&0xffff)}
+}
+
+// ID is the name this worker claims operations with.
+func (w *OpWorker) ID() string { return w.id }
+
+// job is one claimed operation and what executing it needs.
+type job struct {
+	run  RunRecord
+	rp   *runPlan
+	rec  OpRecord
+	from journal.State
+	// finalCounts are the exact counts the finalizer computed from every operation record.
+	finalCounts Counts
+}
+
+// Handle implements worker.Handler.
+func (w *OpWorker) Handle(ctx context.Context, msg jetstream.Msg) error {
+	var dm DispatchMessage
+	if err := json.Unmarshal(msg.Data(), &dm); err != nil {
+		return fmt.Errorf("malformed dispatch message: %w", err)
+	}
+	runEntry, err := w.Env.Store.Runs.Get(ctx, dm.RunID)
+	if err != nil {
+		return retryLater(err)
+	}
+	run := runEntry.Value
+	if run.State != RunRunning {
+		return nil // failed, aborted or completed runs dispatch nothing more
+	}
+	rp, err := w.plans.get(ctx, w.Env.Store, run.RunID, run.Order)
+	if err != nil {
+		return retryLater(err)
+	}
+	rec, from, v, err := w.claim(ctx, run, dm.Sequence)
+	if err != nil {
+		return retryLater(err)
+	}
+	switch v {
+	case alreadyDone:
+		return retryOnErr(handoff{env: w.Env}.propagate(ctx, run.RunID, rp.graph, dm.Sequence))
+	case notReady:
+		return nil
+	case busy:
+		wait := time.Until(time.UnixMilli(rec.Claim.LeaseUntil)) + 100*time.Millisecond
+		return &worker.Retry{Delay: max(wait, 100*time.Millisecond), Err: errors.New("operation held by " + rec.Claim.Worker)}
+	}
+	return w.run(ctx, msg, &job{run: run, rp: rp, rec: rec, from: from})
+}
+
+func (w *OpWorker) run(ctx context.Context, msg jetstream.Msg, j *job) error {
+	op := j.rec.Op
+	log := w.Env.logger().With("run_id", j.run.RunID, "op", op.OperationID, "attempt", j.rec.Claim.Attempt)
+	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, j.from, journal.StatePending); err != nil {
+		return retryLater(err)
+	}
+	workCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := worker.KeepAlive(workCtx, msg, w.Env.lease()/3,
+		func(c context.Context) error { return w.renew(c, j.run.RunID, op.Sequence, j.rec.Claim.Attempt) },
+		func(err error) { cancel(err) })
+	receipt, err := w.execute(workCtx, j)
+	stop()
+	if cause := context.Cause(workCtx); errors.Is(cause, ErrLostClaim) {
+		log.Warn("claim lost while executing", "err", cause)
+		return nil // the new owner has the operation (and its own message)
+	}
+	if err != nil && ctx.Err() != nil {
+		_ = w.release(context.WithoutCancel(ctx), j.run.RunID, op.Sequence, j.rec.Claim.Attempt)
+		return ctx.Err() // shutting down: hand the message back
+	}
+	if err != nil {
+		log.Error("operation failed", "err", err)
+		return retryOnErr(w.fail(ctx, j, err))
+	}
+	log.Debug("operation completed")
+	return retryOnErr(w.complete(ctx, j, receipt))
+}
+
+func retryLater(err error) error { return &worker.Retry{Delay: 500 * time.Millisecond, Err: err} }
+
+func retryOnErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return retryLater(err)
+}

@@ -1,0 +1,115 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/worker"
+)
+
+// Planner consumes run requests and control messages: it validates a request, plans,
+// proves preflight, seeds the journal and dispatches the first operations.
+type Planner struct {
+	Env *Env
+}
+
+// Handle implements worker.Handler.
+func (p *Planner) Handle(ctx context.Context, msg jetstream.Msg) error {
+	names := p.Env.Store.Names
+	if msg.Subject() == names.RequestSubject() {
+		return p.handleRequest(ctx, msg)
+	}
+	if runID, ok := strings.CutPrefix(msg.Subject(), names.Prefix+".runs.control."); ok {
+		return p.handleControl(ctx, runID, msg)
+	}
+	return fmt.Errorf("planner: unexpected subject %s", msg.Subject())
+}
+
+func (p *Planner) handleRequest(ctx context.Context, msg jetstream.Msg) error {
+	req, err := DecodeRequest(msg.Data())
+	if err != nil {
+		return p.reject(ctx, msg, GuessRunID(msg.Data()), "", err)
+	}
+	if req.RunID == "" {
+		req.RunID = generatedRunID(req, msg, p.Env)
+	}
+	run, fresh, err := p.openRun(ctx, req)
+	if err != nil {
+		return p.reject(ctx, msg, "", req.RunID, err)
+	}
+	if !fresh && run.State != RunPlanning && run.State != RunPreflight {
+		p.reply(msg, replyFor(run))
+		return nil // a repeat of a request whose run already went past planning
+	}
+	err = p.plan(ctx, req)
+	var bad *RequestError
+	switch {
+	case err == nil:
+	case errors.As(err, &bad):
+		return p.reject(ctx, msg, req.RunID, "", err)
+	case executor.IsTransient(err) && ctx.Err() == nil:
+		return &worker.Retry{Delay: p.Env.Retry.withDefaults().Max, Err: err}
+	default:
+		_ = p.Env.failRun(ctx, req.RunID, err)
+	}
+	if cur, err := p.Env.Store.Runs.Get(ctx, req.RunID); err == nil {
+		p.reply(msg, replyFor(cur.Value))
+	}
+	return nil
+}
+
+// openRun creates the run record, or finds the one a previous delivery of the same request
+// created. The same run id with a different request is a RequestError.
+func (p *Planner) openRun(ctx context.Context, req *Request) (RunRecord, bool, error) {
+	now := p.Env.rfc3339()
+	rec := RunRecord{
+		RunID: req.RunID, Fleet: req.Fleet, Network: req.Network, State: RunPlanning,
+		CreatedAt: now, UpdatedAt: now, Order: req.Order, RequestDigest: req.Digest(),
+	}
+	_, err := p.Env.Store.Runs.Create(ctx, req.RunID, rec)
+	if err == nil {
+		return rec, true, nil
+	}
+	if !errors.Is(err, kvstore.ErrExists) {
+		return rec, false, err
+	}
+	cur, err := p.Env.Store.Runs.Get(ctx, req.RunID)
+	if err != nil {
+		return rec, false, err
+	}
+	if cur.Value.RequestDigest != rec.RequestDigest {
+		return cur.Value, false, &RequestError{Field: "run_id",
+			Reason: fmt.Sprintf("run %s already exists for a different request", req.RunID)}
+	}
+	return cur.Value, false, nil
+}
+
+func generatedRunID(req *Request, msg jetstream.Msg, env *Env) string {
+	seq := uint64(0)
+	if md, err := msg.Metadata(); err == nil {
+		seq = md.Sequence.Stream
+	}
+	fleet := safeRunToken(req.Fleet)
+	return fmt.Sprintf("run-%s-%s-%d", fleet, env.now().UTC().Format("20060102-150405"), seq)
+}
+
+func safeRunToken(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 128 && (r == '-' || r == '_' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	if b.Len() == 0 || b.Len() > 64 {
+		return "fleet"
+	}
+	return b.String()
+}

@@ -1,0 +1,123 @@
+// Package pipeline is fleetbackup's run engine on JetStream: the planner, the operation
+// workers (snapshotter, downloader, verifier, finalizer) and the records they share in KV.
+//
+// Every record change is a compare-and-swap on the revision read (package kvstore). Each
+// operation lives in its own record; completing one marks its successors' dependency bits
+// and publishes those that became ready (package dispatch), so a run of N targets costs
+// O(N) KV operations.
+package pipeline
+
+import (
+	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+)
+
+// RunState is the state of a run as operators see it.
+type RunState string
+
+// Run states (DESIGN §3).
+const (
+	RunPlanning  RunState = "planning"
+	RunPreflight RunState = "preflight"
+	RunRunning   RunState = "running"
+	RunCompleted RunState = "completed"
+	RunFailed    RunState = "failed"
+	RunAborted   RunState = "aborted"
+	RunRejected  RunState = "rejected"
+)
+
+// Terminal reports whether s changes only through an explicit control message.
+func (s RunState) Terminal() bool {
+	switch s {
+	case RunCompleted, RunFailed, RunAborted, RunRejected:
+		return true
+	}
+	return false
+}
+
+// Counts are the run's operations by journal state, plus the two counters that decide
+// restart_required in O(1).
+type Counts struct {
+	Total     int `json:"total"`
+	Ready     int `json:"ready"`
+	Pending   int `json:"pending"`
+	Blocked   int `json:"blocked"`
+	Completed int `json:"completed"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+	// StopsCompleted counts completed stop operations.
+	StopsCompleted int `json:"stops_completed"`
+	// StartsUnfinished counts start operations neither completed nor skipped.
+	StartsUnfinished int `json:"starts_unfinished"`
+}
+
+// RunRecord is `<prefix>_runs/<run_id>`: what an operator watches.
+type RunRecord struct {
+	RunID           string   `json:"run_id"`
+	PlanID          string   `json:"plan_id"`
+	Fleet           string   `json:"fleet"`
+	Network         string   `json:"network"`
+	State           RunState `json:"state"`
+	Error           *string  `json:"error"`
+	RestartRequired bool     `json:"restart_required"`
+	Counts          Counts   `json:"counts"`
+	CreatedAt       string   `json:"created_at"`
+	UpdatedAt       string   `json:"updated_at"`
+	ManifestPath    *string  `json:"manifest_path"`
+	BackupDir       *string  `json:"backup_dir"`
+	// Order is parallel or strict.
+	Order dispatch.Order `json:"order"`
+	// Journal is the execution journal's run-level part (plan id, preflight id, acceptance).
+	Journal journal.Header `json:"journal"`
+	// PreflightValidatedAt is when the accepted preflight was proven.
+	PreflightValidatedAt *string `json:"preflight_validated_at"`
+	// PreflightExpiresAt is the accepted preflight's expiry marker; no management call starts after it.
+	PreflightExpiresAt *string `json:"preflight_expires_at"`
+	// RequestDigest identifies the request body that created the run (idempotent re-publish).
+	RequestDigest string `json:"request_digest"`
+	// TopologyHash is the plan's topology hash (the download journal's hashes).
+	TopologyHash string `json:"topology_hash"`
+}
+
+// Claim says who works on an operation and until when, unless they renew.
+type Claim struct {
+	Worker     string `json:"worker"`
+	Attempt    int    `json:"attempt"`
+	LeaseUntil int64  `json:"lease_until_unix_ms"`
+}
+
+// StoredReceipt is a journal receipt with the time it was recorded, so that the exported
+// journal lists receipts in the order they happened.
+type StoredReceipt struct {
+	journal.Receipt
+	RecordedAtNanos int64 `json:"recorded_at_ns"`
+}
+
+// OpRecord is `<prefix>_ops/<run_id>.<sequence>`: one operation of the execution journal,
+// with its claim, its receipts and its dependency bits.
+type OpRecord struct {
+	RunID    string            `json:"run_id"`
+	Op       journal.Operation `json:"op"`
+	Deps     dispatch.Deps     `json:"deps"`
+	Claim    *Claim            `json:"claim"`
+	Attempts int               `json:"attempts"`
+	Receipts []StoredReceipt   `json:"receipts"`
+	// Dispatched is set once the operation's dependencies were met and it was published.
+	Dispatched bool `json:"dispatched"`
+	// SnapshotsBefore is the canister's snapshot ids before the first create attempt
+	// (create-snapshot only), so a retry can adopt a snapshot whose reply was lost.
+	SnapshotsBefore []string `json:"snapshots_before,omitempty"`
+}
+
+// BarrierRecord is `<prefix>_ops/<run_id>.barrier-<name>`: a node that waits for many operations.
+type BarrierRecord struct {
+	RunID string        `json:"run_id"`
+	Name  string        `json:"name"`
+	Deps  dispatch.Deps `json:"deps"`
+}
+
+// DispatchMessage is the body of an fb.ops.<kind> message.
+type DispatchMessage struct {
+	RunID    string `json:"run_id"`
+	Sequence int    `json:"sequence"`
+}
