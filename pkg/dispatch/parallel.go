@@ -41,7 +41,8 @@ func (idx phaseIndex) find(kind plan.OperationKind, target string) (int, bool) {
 
 // buildParallel wires DESIGN §5: stops top-down, every snapshot after every stop, starts
 // bottom-up after every snapshot, download after its snapshot, verify after its download,
-// finalize after every verify.
+// finalize after every verify and after the starts of the selection's tops (so after every
+// start).
 func buildParallel(p *plan.Plan) *Graph {
 	g := newGraph(len(p.Phases), BarrierStopped, BarrierSnapshotted)
 	stopped, snapshotted := g.Ops, g.Ops+1
@@ -72,10 +73,17 @@ func linkTarget(g *Graph, idx phaseIndex, p *plan.Plan, t plan.Target, stopped, 
 	}
 	if hasStart {
 		g.link(snapshotted, start)
+		parentStart, hasParent := -1, false
 		if t.ParentCanisterID != nil {
-			if parentStart, ok := idx.find(plan.KindStart, *t.ParentCanisterID); ok {
-				g.link(start, parentStart)
-			}
+			parentStart, hasParent = idx.find(plan.KindStart, *t.ParentCanisterID)
+		}
+		switch {
+		case hasParent:
+			g.link(start, parentStart)
+		case idx.finalize >= 0:
+			// A top of the selection starts last (after all its descendants): finalize waits
+			// for it, so a completed run never leaves a canister stopped.
+			g.link(start, idx.finalize)
 		}
 	}
 	linkTransfer(g, idx, id, snap, hasSnap)

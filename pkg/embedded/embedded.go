@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
@@ -36,11 +37,15 @@ type Config struct {
 	OnExecuted func(runID string, seq int, worker string)
 	// Stats, when set, counts every service's KV operations.
 	Stats *kvstore.Stats
+	// Lease is how long a silent worker keeps an operation (claim lease and JetStream ack
+	// wait); default 30s. Short leases make takeover after a crash quick.
+	Lease time.Duration
 }
 
 // Stack is a running installation.
 type Stack struct {
 	Server *server.Server
+	cfg    Config
 	Conn   *nats.Conn
 	Store  *pipeline.Store
 	Names  bus.Names
@@ -62,7 +67,7 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &Stack{Server: srv, Names: names}
+	st := &Stack{Server: srv, Names: names, cfg: cfg}
 	if err := st.setup(ctx, cfg); err != nil {
 		st.Close()
 		return nil, err
@@ -70,13 +75,22 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	return st, nil
 }
 
+// connectConfig reaches the server in-process, or over TCP when it listens (so that
+// connections survive a server restart, as a separate process's would).
+func (st *Stack) connectConfig(name string) bus.ConnectConfig {
+	if st.cfg.Port < 0 {
+		return bus.ConnectConfig{InProcess: st.Server, Name: name}
+	}
+	return bus.ConnectConfig{URL: st.Server.ClientURL(), Name: name}
+}
+
 func (st *Stack) setup(ctx context.Context, cfg Config) error {
-	nc, js, err := bus.Connect(bus.ConnectConfig{InProcess: st.Server, Name: "fleetbackup-embedded"})
+	nc, js, err := bus.Connect(st.connectConfig("fleetbackup-embedded"))
 	if err != nil {
 		return err
 	}
 	st.Conn = nc
-	if err := bus.Setup(ctx, js, st.Names, bus.SetupConfig{}); err != nil {
+	if err := bus.Setup(ctx, js, st.Names, bus.SetupConfig{AckWait: cfg.Lease}); err != nil {
 		return err
 	}
 	if st.Store, err = pipeline.OpenStore(ctx, js, st.Names); err != nil {
@@ -96,7 +110,7 @@ func (st *Stack) setup(ctx context.Context, cfg Config) error {
 
 // startService runs one service instance on its own connection, as a separate process would.
 func (st *Stack) startService(ctx context.Context, cfg Config, name string, i int) error {
-	nc, js, err := bus.Connect(bus.ConnectConfig{InProcess: st.Server, Name: fmt.Sprintf("%s-%d", name, i)})
+	nc, js, err := bus.Connect(st.connectConfig(fmt.Sprintf("%s-%d", name, i)))
 	if err != nil {
 		return err
 	}
@@ -111,7 +125,7 @@ func (st *Stack) startService(ctx context.Context, cfg Config, name string, i in
 		log = slog.New(slog.DiscardHandler)
 	}
 	env := &pipeline.Env{Store: store, Exec: cfg.Exec, BackupRoot: cfg.BackupRoot,
-		Log: log, WorkerID: fmt.Sprintf("embedded-%s-%d", name, i)}
+		Log: log, WorkerID: fmt.Sprintf("embedded-%s-%d", name, i), Lease: cfg.Lease}
 	if cfg.Env != nil {
 		cfg.Env(env)
 	}
@@ -123,6 +137,22 @@ func (st *Stack) startService(ctx context.Context, cfg Config, name string, i in
 			log.Error("service stopped", "service", name, "err", err)
 		}
 	}()
+	return nil
+}
+
+// RestartServer shuts the server down and starts it again on the same port and store, as an
+// operator restarting NATS would; the services reconnect on their own.
+func (st *Stack) RestartServer() error {
+	if st.cfg.Port <= 0 {
+		return fmt.Errorf("embedded: a server restart needs a fixed TCP port")
+	}
+	st.Server.Shutdown()
+	st.Server.WaitForShutdown()
+	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: st.cfg.StoreDir, Port: st.cfg.Port, NoSync: st.cfg.NoSync})
+	if err != nil {
+		return err
+	}
+	st.Server = srv
 	return nil
 }
 

@@ -23,7 +23,8 @@ var ErrLostClaim = errors.New("claim lost to another worker")
 
 // claim moves an operation to pending under this worker's name by compare-and-swap. Exactly
 // one of several racing workers wins; the others see its claim on their re-read and back off.
-func (w *OpWorker) claim(ctx context.Context, run RunRecord, seq int) (OpRecord, journal.State, verdict, error) {
+// ignoreDeps (containment) claims an operation whatever its dependencies.
+func (w *OpWorker) claim(ctx context.Context, run RunRecord, seq int, ignoreDeps bool) (OpRecord, journal.State, verdict, error) {
 	var from journal.State
 	v := notReady
 	now := w.Env.now()
@@ -33,9 +34,10 @@ func (w *OpWorker) claim(ctx context.Context, run RunRecord, seq int) (OpRecord,
 		case r.Op.State.Done():
 			v = alreadyDone
 			return kvstore.ErrNoChange
-		case !r.Deps.Satisfied():
+		case !r.Deps.Satisfied() && !ignoreDeps:
 			return kvstore.ErrNoChange
-		case r.Op.State == journal.StatePending && r.Claim != nil && r.Claim.LeaseUntil > now.UnixMilli():
+		case r.Op.State == journal.StatePending && r.Claim != nil && r.Claim.LeaseUntil > now.UnixMilli() &&
+			!w.abandoned(r.Claim, run.RunID, seq):
 			v = busy
 			return kvstore.ErrNoChange
 		}
@@ -48,6 +50,13 @@ func (w *OpWorker) claim(ctx context.Context, run RunRecord, seq int) (OpRecord,
 		return nil
 	})
 	return rec.Value, from, v, err
+}
+
+// abandoned reports whether a live claim is this worker's own from an attempt it no longer
+// runs (its completion could not be recorded, say while the server restarted): it may be
+// taken again at once instead of waiting for the lease to lapse.
+func (w *OpWorker) abandoned(c *Claim, runID string, seq int) bool {
+	return c.Worker == w.id && !w.othersActive(OpKey(runID, seq))
 }
 
 // renew extends this worker's lease, failing with ErrLostClaim if the claim changed hands.

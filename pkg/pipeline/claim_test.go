@@ -44,7 +44,7 @@ func TestClaimRaceOneWinner(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _, v, err := w.claim(ctx, run, 4)
+			_, _, v, err := w.claim(ctx, run, 4, false)
 			if err != nil {
 				t.Error(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 )
 
@@ -43,7 +44,7 @@ func (w *OpWorker) fail(ctx context.Context, j *job, cause error) error {
 	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, journal.StatePending, journal.StateFailed); err != nil {
 		return err
 	}
-	return w.Env.failRun(ctx, j.run.RunID, fmt.Errorf("%s failed: %w", op.OperationID, cause))
+	return w.Env.failRun(ctx, j.run.RunID, fmt.Errorf("%s failed: %w", op.OperationID, cause), isManagement(op.Kind))
 }
 
 // record applies a receipt to the claimed operation, if this worker still holds it.
@@ -63,17 +64,33 @@ func (w *OpWorker) record(ctx context.Context, j *job, r journal.Receipt) error 
 	return err
 }
 
-// failRun moves a run that is not yet terminal to failed with its cause.
-func (e *Env) failRun(ctx context.Context, runID string, cause error) error {
+// failRun moves a run that is not yet terminal to failed with its cause. A failed management
+// operation also starts containment: the planner restarts every canister the run may have
+// stopped (see contain).
+func (e *Env) failRun(ctx context.Context, runID string, cause error, management bool) error {
 	msg := cause.Error()
+	contain := false
 	_, err := e.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
-		if r.State.Terminal() {
-			return nil
+		if r.State.Terminal() && (!management || r.Containment != nil || r.State != RunFailed) {
+			return kvstore.ErrNoChange
 		}
-		r.State = RunFailed
-		r.Error = &msg
+		if !r.State.Terminal() {
+			r.State, r.Error = RunFailed, &msg
+		}
+		if management {
+			r.Containment = &Containment{State: ContainPending}
+			contain = true
+		}
 		r.UpdatedAt = e.rfc3339()
 		return nil
 	})
-	return err
+	if err != nil || !contain {
+		return err
+	}
+	return e.requestContainment(ctx, runID)
+}
+
+// requestContainment asks the planner to restart the run's stopped canisters.
+func (e *Env) requestContainment(ctx context.Context, runID string) error {
+	return SendControl(ctx, e.Store, runID, actionContain)
 }

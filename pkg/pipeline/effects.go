@@ -87,8 +87,20 @@ func (w *OpWorker) lifecycle(ctx context.Context, j *job, target string, want ex
 }
 
 func (w *OpWorker) snapshot(ctx context.Context, j *job, target string) (*string, error) {
+	before, reconcile, err := w.baseline(ctx, j, target)
+	if err != nil {
+		return nil, err
+	}
 	var snap executor.Snapshot
-	err := w.Env.Retry.Do(ctx, func() error {
+	err = w.Env.Retry.Do(ctx, func() error {
+		if reconcile {
+			adopted, ok, err := w.adopt(ctx, target, before)
+			if err != nil || ok {
+				snap = adopted
+				return err
+			}
+		}
+		reconcile = true // the reply of the next create may be lost after the IC acted
 		var err error
 		snap, err = w.Env.Exec.CreateSnapshot(ctx, target)
 		return err

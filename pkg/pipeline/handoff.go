@@ -89,12 +89,21 @@ func (h handoff) release(ctx context.Context, runID string, seq int) error {
 // publish sends an operation to its subject. The message id makes a repeat within the
 // duplicate window a no-op; a later repeat is ignored by the claim step.
 func (h handoff) publish(ctx context.Context, runID string, rec OpRecord) error {
+	return h.publishGen(ctx, runID, rec, 0)
+}
+
+// publishGen publishes with the message id `<run_id>.<seq>.<attempts>`, suffixed `-r<gen>`
+// after a retry so that the stream does not drop it as a duplicate of the first dispatch.
+func (h handoff) publishGen(ctx context.Context, runID string, rec OpRecord, gen int) error {
 	subject, err := subjectFor(h.env.Store.Names, rec.Op.Kind)
 	if err != nil {
 		return err
 	}
 	body, _ := json.Marshal(DispatchMessage{RunID: runID, Sequence: rec.Op.Sequence})
 	msgID := fmt.Sprintf("%s.%d.%d", runID, rec.Op.Sequence, rec.Attempts)
+	if gen > 0 {
+		msgID += fmt.Sprintf("-r%d", gen)
+	}
 	_, err = h.env.Store.JS.Publish(ctx, subject, body, jetstream.WithMsgID(msgID))
 	if err != nil {
 		return fmt.Errorf("publishing %s: %w", rec.Op.OperationID, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -17,9 +18,11 @@ import (
 // OpWorker executes dispatched operations: claim by compare-and-swap, execute with a kept-alive
 // lease, record the receipt, hand completion on to the successors.
 type OpWorker struct {
-	Env   *Env
-	id    string
-	plans planCache
+	Env    *Env
+	id     string
+	plans  planCache
+	mu     sync.Mutex
+	active map[string]int // handlers of this instance working on each operation key now
 	// Executed, when set, is called after each operation this worker executed (tests count).
 	Executed func(runID string, seq int, worker string)
 }
@@ -53,14 +56,20 @@ func (w *OpWorker) Handle(ctx context.Context, msg jetstream.Msg) error {
 		return retryLater(err)
 	}
 	run := runEntry.Value
-	if run.State != RunRunning {
-		return nil // failed, aborted or completed runs dispatch nothing more
-	}
 	rp, err := w.plans.get(ctx, w.Env.Store, run.RunID, run.Order)
 	if err != nil {
 		return retryLater(err)
 	}
-	rec, from, v, err := w.claim(ctx, run, dm.Sequence)
+	if dm.Sequence < 0 || dm.Sequence >= len(rp.plan.Phases) {
+		return fmt.Errorf("run %s has no operation %d", run.RunID, dm.Sequence)
+	}
+	if !run.accepts(rp.plan.Phases[dm.Sequence].Kind) {
+		return nil // a retry republishes what a failed or aborted run still needs
+	}
+	key := OpKey(run.RunID, dm.Sequence)
+	w.setActive(key, +1)
+	defer w.setActive(key, -1)
+	rec, from, v, err := w.claim(ctx, run, dm.Sequence, false)
 	if err != nil {
 		return retryLater(err)
 	}
@@ -103,6 +112,25 @@ func (w *OpWorker) run(ctx context.Context, msg jetstream.Msg, j *job) error {
 	}
 	log.Debug("operation completed")
 	return retryOnErr(w.complete(ctx, j, receipt))
+}
+
+func (w *OpWorker) setActive(key string, delta int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.active == nil {
+		w.active = map[string]int{}
+	}
+	if w.active[key] += delta; w.active[key] <= 0 {
+		delete(w.active, key)
+	}
+}
+
+// othersActive reports whether another handler of this instance works on key (the caller's
+// own handler counts one).
+func (w *OpWorker) othersActive(key string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.active[key] > 1
 }
 
 func retryLater(err error) error { return &worker.Retry{Delay: 500 * time.Millisecond, Err: err} }

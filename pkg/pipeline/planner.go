@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -16,7 +17,9 @@ import (
 // Planner consumes run requests and control messages: it validates a request, plans,
 // proves preflight, seeds the journal and dispatches the first operations.
 type Planner struct {
-	Env *Env
+	Env       *Env
+	once      sync.Once
+	container *OpWorker // claims start operations during containment
 }
 
 // Handle implements worker.Handler.
@@ -56,7 +59,7 @@ func (p *Planner) handleRequest(ctx context.Context, msg jetstream.Msg) error {
 	case executor.IsTransient(err) && ctx.Err() == nil:
 		return &worker.Retry{Delay: p.Env.Retry.withDefaults().Max, Err: err}
 	default:
-		_ = p.Env.failRun(ctx, req.RunID, err)
+		_ = p.Env.failRun(ctx, req.RunID, err, false)
 	}
 	if cur, err := p.Env.Store.Runs.Get(ctx, req.RunID); err == nil {
 		p.reply(msg, replyFor(cur.Value))

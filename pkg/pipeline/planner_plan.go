@@ -137,24 +137,33 @@ func buildInput(req *Request, entries []registry.Entry) (plan.BuildInput, error)
 }
 
 // provePreflight asks the executor for receipts and applies them to the plan, which then
-// carries proven authorities.
+// carries proven authorities, and records the preflight window on the run.
 func (p *Planner) provePreflight(ctx context.Context, bp *plan.Plan) error {
+	validated, expires, err := p.prove(ctx, bp)
+	if err != nil {
+		return err
+	}
+	return p.setRunState(ctx, bp.RunID, RunPreflight, func(r *RunRecord) {
+		r.PreflightValidatedAt, r.PreflightExpiresAt = &validated, &expires
+	})
+}
+
+// prove runs preflight against bp (changing its authorities) and returns its window.
+func (p *Planner) prove(ctx context.Context, bp *plan.Plan) (validated, expires string, err error) {
 	id := preflight.ID(bp.RunID)
-	validated := p.Env.marker()
-	expires := preflight.ExpiresAt(validated)
+	validated = p.Env.marker()
+	expires = preflight.ExpiresAt(validated)
 	var bundle preflight.Bundle
-	err := p.Env.Retry.Do(ctx, func() error {
+	err = p.Env.Retry.Do(ctx, func() error {
 		var err error
 		bundle, err = preflight.Prove(ctx, p.Env.Exec, bp, id, validated, expires)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("preflight: %w", err)
+		return "", "", fmt.Errorf("preflight: %w", err)
 	}
 	if err := preflight.Apply(bp, bundle, validated); err != nil {
-		return fmt.Errorf("preflight: %w", err)
+		return "", "", fmt.Errorf("preflight: %w", err)
 	}
-	return p.setRunState(ctx, bp.RunID, RunPreflight, func(r *RunRecord) {
-		r.PreflightValidatedAt, r.PreflightExpiresAt = &validated, &expires
-	})
+	return validated, expires, nil
 }

@@ -16,7 +16,8 @@ import (
 // R1 (DOMAIN §11, runner): a single-target subtree backup in strict order completes, executes
 // six operations (the four validate operations are completed by acceptance), passes layout
 // integrity with one durable artifact, and makes exactly the calls status, stop, snapshot,
-// start, download on the target, in that order (plus preflight's fresh registry read on the root).
+// start, download on the target, in that order — plus preflight's fresh registry read on the
+// root and the snapshot baseline (list) before the create, both deliberate (docs/domain.md).
 func TestR1SingleTargetStrict(t *testing.T) {
 	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1}, Roles: []string{"app"}})
 	f := pipelinetest.NewFleet(t, entries, 1024)
@@ -53,7 +54,8 @@ func TestR1SingleTargetStrict(t *testing.T) {
 			t.Fatalf("call %s on %s, want only the target", c.Call, c.Canister)
 		}
 	}
-	if want := "status,stop,snapshot,start,download"; strings.Join(got, ",") != want {
+	// list: the snapshot baseline taken before creating (§13), so a lost reply is adopted.
+	if want := "status,stop,list,snapshot,start,download"; strings.Join(got, ",") != want {
 		t.Fatalf("calls = %v, want %s", got, want)
 	}
 }

@@ -10,6 +10,7 @@ package pipeline
 import (
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
 )
 
 // RunState is the state of a run as operators see it.
@@ -77,6 +78,44 @@ type RunRecord struct {
 	RequestDigest string `json:"request_digest"`
 	// TopologyHash is the plan's topology hash (the download journal's hashes).
 	TopologyHash string `json:"topology_hash"`
+	// Containment, once a management operation failed or the run was aborted, tracks the
+	// restart of every canister this run may have stopped.
+	Containment *Containment `json:"containment"`
+	// Retries counts retry and resume actions; republished messages carry it in their id.
+	Retries int `json:"retries"`
+}
+
+// Containment states.
+const (
+	ContainPending = "pending"
+	ContainDone    = "done"
+	ContainFailed  = "failed"
+)
+
+// Containment is the restart of a failed or aborted run's stopped canisters.
+type Containment struct {
+	State string  `json:"state"`
+	Error *string `json:"error"`
+}
+
+// accepts says whether workers may still execute operations of kind for this run. A running
+// run accepts everything. A run failed by a transfer (download, verify, finalize) still
+// finishes its management phase, so that every stopped canister is started by the plan's own
+// start operations; once containment is under way (a management failure, an abort), nothing
+// more is dispatched.
+func (r RunRecord) accepts(kind plan.OperationKind) bool {
+	switch {
+	case r.State == RunRunning:
+		return true
+	case r.State == RunFailed && r.Containment == nil:
+		return isManagement(kind)
+	}
+	return false
+}
+
+// isManagement reports whether kind is a management call on a canister.
+func isManagement(kind plan.OperationKind) bool {
+	return kind == plan.KindStop || kind == plan.KindCreateSnapshot || kind == plan.KindStart
 }
 
 // Claim says who works on an operation and until when, unless they renew.
@@ -105,8 +144,10 @@ type OpRecord struct {
 	// Dispatched is set once the operation's dependencies were met and it was published.
 	Dispatched bool `json:"dispatched"`
 	// SnapshotsBefore is the canister's snapshot ids before the first create attempt
-	// (create-snapshot only), so a retry can adopt a snapshot whose reply was lost.
-	SnapshotsBefore []string `json:"snapshots_before,omitempty"`
+	// (create-snapshot only, once BaselineRecorded), so that a retry or a takeover adopts a
+	// snapshot whose reply was lost instead of taking a second one.
+	SnapshotsBefore  []string `json:"snapshots_before"`
+	BaselineRecorded bool     `json:"baseline_recorded"`
 }
 
 // BarrierRecord is `<prefix>_ops/<run_id>.barrier-<name>`: a node that waits for many operations.

@@ -61,7 +61,7 @@ func Start(t testing.TB, fleet *Fleet, cfg embedded.Config) *Stack {
 		cfg.Exec = fleet.Sim
 	}
 	if cfg.Port == 0 {
-		cfg.Port = -1
+		cfg.Port = -1 // in-process connections unless the test asks for a TCP port
 	}
 	st, err := embedded.Start(context.Background(), cfg)
 	if err != nil {

@@ -1,0 +1,75 @@
+package icp
+
+import (
+	"path/filepath"
+
+	"github.com/fleetbackup/fleetbackup/pkg/principal"
+)
+
+// Command kinds, which pick a command's default timeout and name it in messages.
+const (
+	kindRegistry = "registry"
+	kindStatus   = "status"
+	kindStop     = "stop"
+	kindStart    = "start"
+	kindCreate   = "snapshot"
+	kindList     = "list"
+	kindDownload = "download"
+)
+
+// The command-specific part of each command line (before the network and identity flags), in
+// the shapes of testdata/ACCEPTED-COMMAND-LINES.txt.
+
+func registryArgs(root string) []string {
+	return []string{"canister", "call", root, "canic_subnet_registry", "()", "--query", "--json"}
+}
+
+func statusArgs(canister string) []string { return []string{"canister", "status", canister, "--json"} }
+
+func stopArgs(canister string) []string { return []string{"canister", "stop", canister} }
+
+func startArgs(canister string) []string { return []string{"canister", "start", canister} }
+
+func createArgs(canister string) []string {
+	return []string{"canister", "snapshot", "create", canister, "--json"}
+}
+
+func listArgs(canister string) []string {
+	return []string{"canister", "snapshot", "list", canister, "--json"}
+}
+
+func downloadArgs(canister, snapshotID, dir string, resume bool) []string {
+	args := []string{"canister", "snapshot", "download", canister, snapshotID, "--output", dir}
+	if resume {
+		args = append(args, "--resume")
+	}
+	return args
+}
+
+// checkCanister requires a canonical principal text, so that no argument can read as a flag.
+func checkCanister(what, id string) error {
+	if !principal.Valid(id) {
+		return invalidArgument(what, id, "not a canonical principal")
+	}
+	return nil
+}
+
+// checkSnapshotID requires the hex form icp prints and accepts.
+func checkSnapshotID(id string) error {
+	if !isHex(id, 0) {
+		return invalidArgument("snapshot id", id, "want an even number of hex digits")
+	}
+	return nil
+}
+
+// outputDir makes a download directory absolute, so that it never starts with '-'.
+func outputDir(dir string) (string, error) {
+	if dir == "" {
+		return "", invalidArgument("output directory", dir, "empty")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", invalidArgument("output directory", dir, err.Error())
+	}
+	return abs, nil
+}

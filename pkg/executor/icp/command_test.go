@@ -1,0 +1,174 @@
+package icp
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const (
+	testCanister = "rno2w-sqaaa-aaaaa-aaacq-cai"
+	testSnapshot = "0000000000000000ffffffffffc000020101"
+	testDir      = "/backups/run-1/rno2w-sqaaa-aaaaa-aaacq-cai.tmp"
+	testURL      = "http://127.0.0.1:4943"
+)
+
+// acceptedLines reads testdata/ACCEPTED-COMMAND-LINES.txt: the command lines icp 1.5.0's parser accepted.
+func acceptedLines(t *testing.T) []string {
+	t.Helper()
+	f, err := os.Open("testdata/ACCEPTED-COMMAND-LINES.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
+			lines = append(lines, l)
+		}
+	}
+	if err := sc.Err(); err != nil || len(lines) == 0 {
+		t.Fatalf("no accepted lines: %v", err)
+	}
+	return lines
+}
+
+// shape replaces concrete values by the placeholders of the accepted lines.
+func shape(argv []string) string {
+	out := []string{"icp"}
+	for _, a := range argv {
+		switch a {
+		case testCanister:
+			a = "<C>"
+		case testSnapshot:
+			a = "<S>"
+		case testDir:
+			a = "<DIR>"
+		case testURL:
+			a = "<URL>"
+		}
+		out = append(out, a)
+	}
+	return strings.Join(out, " ")
+}
+
+// builtLines are every command line the executor builds, by operation.
+func builtLines(cfg Config) map[string][]string {
+	flags := cfg.targetFlags()
+	return map[string][]string{
+		"registry":        slices.Concat(registryArgs(testCanister), flags),
+		"status":          slices.Concat(statusArgs(testCanister), flags),
+		"stop":            slices.Concat(stopArgs(testCanister), flags),
+		"start":           slices.Concat(startArgs(testCanister), flags),
+		"create":          slices.Concat(createArgs(testCanister), flags),
+		"list":            slices.Concat(listArgs(testCanister), flags),
+		"download":        slices.Concat(downloadArgs(testCanister, testSnapshot, testDir, false), flags),
+		"download-resume": slices.Concat(downloadArgs(testCanister, testSnapshot, testDir, true), flags),
+	}
+}
+
+// Every command line, with a URL network and -k fetch as the accepted lines were checked, is
+// exactly one of the accepted lines.
+func TestCommandLinesAreAccepted(t *testing.T) {
+	accepted := acceptedLines(t)
+	cfg, err := Config{Network: testURL, RootKey: "fetch"}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"registry":        "icp canister call <C> canic_subnet_registry () --query --json -n <URL> -k fetch",
+		"status":          "icp canister status <C> --json -n <URL> -k fetch",
+		"stop":            "icp canister stop <C> -n <URL> -k fetch",
+		"start":           "icp canister start <C> -n <URL> -k fetch",
+		"create":          "icp canister snapshot create <C> --json -n <URL> -k fetch",
+		"list":            "icp canister snapshot list <C> --json -n <URL> -k fetch",
+		"download":        "icp canister snapshot download <C> <S> --output <DIR> -n <URL> -k fetch",
+		"download-resume": "icp canister snapshot download <C> <S> --output <DIR> --resume -n <URL> -k fetch",
+	}
+	for op, argv := range builtLines(cfg) {
+		got := shape(argv)
+		if got != want[op] {
+			t.Errorf("%s: built %q, want %q", op, got, want[op])
+		}
+		if !slices.Contains(accepted, got) {
+			t.Errorf("%s: %q is not an accepted command line", op, got)
+		}
+	}
+}
+
+// With other targeting, the command part is the same accepted shape and the network part is
+// replaced; identity flags come last, in a fixed order.
+func TestCommandLineTargeting(t *testing.T) {
+	cases := []struct {
+		cfg  Config
+		tail string
+	}{
+		{Config{}, "-n local"},
+		{Config{Network: "ic"}, "-n ic"},
+		{Config{Network: "https://icp-api.io", RootKey: "mainnet"}, "-n https://icp-api.io -k mainnet"},
+		{Config{Environment: "staging"}, "-e staging"},
+		{Config{Network: testURL, RootKey: "fetch", Identity: "default"}, "-n <URL> -k fetch --identity default"},
+		{Config{Network: "ic", Identity: "ops", IdentityPasswordFile: "/run/secrets/pw"},
+			"-n ic --identity ops --identity-password-file /run/secrets/pw"},
+	}
+	accepted := acceptedLines(t)
+	for _, c := range cases {
+		cfg, err := c.cfg.withDefaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for op, argv := range builtLines(cfg) {
+			got := shape(argv)
+			head, ok := strings.CutSuffix(got, " "+c.tail)
+			if !ok {
+				t.Errorf("%s: %q does not end with %q", op, got, c.tail)
+				continue
+			}
+			if !slices.Contains(accepted, head+" -n <URL> -k fetch") {
+				t.Errorf("%s: %q has no accepted shape", op, head)
+			}
+		}
+	}
+}
+
+func TestArgumentsCheckedBeforeRunning(t *testing.T) {
+	if err := checkCanister("canister", "--json"); err == nil {
+		t.Error("flag-like canister accepted")
+	}
+	for _, id := range []string{"", "abc", "-0ab", "0xab", "zz"} {
+		if err := checkSnapshotID(id); err == nil {
+			t.Errorf("snapshot id %q accepted", id)
+		}
+	}
+	dir, err := outputDir("relative/dir")
+	if err != nil || !strings.HasPrefix(dir, "/") {
+		t.Errorf("relative dir: %q %v", dir, err)
+	}
+	if _, err := outputDir(""); err == nil {
+		t.Error("empty dir accepted")
+	}
+}
+
+// X3, adapted: the reference renders `snapshot create ... --quiet`; we use `--json` (DOMAIN §13,
+// structured snapshot receipts). The download line renders exactly as the reference's with an
+// environment. Where the reference let the environment win over a network, icp 1.5.0 refuses
+// -n with -e, so New rejects that configuration (ErrNetworkConflict, see TestConfigValidation).
+func TestRenderingX3(t *testing.T) {
+	ic, _ := Config{Network: "ic"}.withDefaults()
+	got := strings.Join(slices.Concat([]string{"icp"}, createArgs("aaaaa-aa"), ic.targetFlags()), " ")
+	if got != "icp canister snapshot create aaaaa-aa --json -n ic" {
+		t.Errorf("create: %s", got)
+	}
+	staging, _ := Config{Environment: "staging"}.withDefaults()
+	got = strings.Join(slices.Concat([]string{"icp"}, downloadArgs("root", "snap-1", "backups/root", false), staging.targetFlags()), " ")
+	if got != "icp canister snapshot download root snap-1 --output backups/root -e staging" {
+		t.Errorf("download: %s", got)
+	}
+	if _, err := New(Config{Network: "ic", Environment: "staging"}); !errors.Is(err, ErrNetworkConflict) {
+		t.Errorf("network and environment: %v", err)
+	}
+}

@@ -1,0 +1,169 @@
+package pipeline_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/embedded"
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
+)
+
+// fastRetries keeps backoff short in tests.
+func fastRetries(e *pipeline.Env) {
+	e.Retry = pipeline.RetryPolicy{Initial: time.Millisecond, Max: 10 * time.Millisecond, Attempts: 4}
+}
+
+func inject(t *testing.T, f *pipelinetest.Fleet, fault sim.Fault) {
+	t.Helper()
+	if err := sim.InjectFault(f.StateDir, fault); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countCalls(t *testing.T, stateDir, call, canister string) int {
+	t.Helper()
+	calls, err := sim.ReadHistory(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range calls {
+		if c.Call == call && (canister == "" || c.Canister == canister) && c.OK {
+			n++
+		}
+	}
+	return n
+}
+
+// The IC takes the snapshot but the reply is lost: the retry adopts that snapshot instead of
+// taking a second one.
+func TestLostSnapshotReplyIsAdopted(t *testing.T) {
+	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	victim := f.Entries[3].Pid
+	inject(t, f, sim.Fault{Call: "snapshot", Canister: victim, Mode: sim.ModeLostReply, Times: 1})
+	st := pipelinetest.Start(t, f, embedded.Config{Env: fastRetries})
+	rec := st.RunToEnd(t, "lost-reply", subtreeRequest(t, "lost-reply", f, "parallel"))
+	if rec.State != pipeline.RunCompleted {
+		t.Fatalf("run ended %s: %s", rec.State, deref(rec.Error))
+	}
+	if n := countCalls(t, f.StateDir, "snapshot", victim); n != 1 {
+		t.Fatalf("%d snapshots taken of %s, want 1 (the lost one adopted)", n, victim)
+	}
+	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
+	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+}
+
+// Calls that fail a few times with transient errors are retried with backoff.
+func TestTransientFaultsAreRetried(t *testing.T) {
+	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	for _, call := range []string{"stop", "snapshot", "start", "download"} {
+		inject(t, f, sim.Fault{Call: call, Mode: sim.ModeTransient, Times: 2})
+	}
+	st := pipelinetest.Start(t, f, embedded.Config{Env: fastRetries})
+	rec := st.RunToEnd(t, "transient", subtreeRequest(t, "transient", f, "parallel"))
+	if rec.State != pipeline.RunCompleted {
+		t.Fatalf("run ended %s: %s", rec.State, deref(rec.Error))
+	}
+	calls, _ := sim.ReadHistory(f.StateDir)
+	failed := 0
+	for _, c := range calls {
+		if !c.OK {
+			failed++
+		}
+	}
+	if failed != 8 {
+		t.Fatalf("%d failed calls in the history, want the 8 injected", failed)
+	}
+	pipelinetest.CheckBackupDir(t, *rec.BackupDir)
+}
+
+// A permanent fault on a snapshot after the stops fails the run, and containment starts every
+// stopped canister again.
+func TestPermanentSnapshotFaultContained(t *testing.T) {
+	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	inject(t, f, sim.Fault{Call: "snapshot", Canister: f.Entries[5].Pid, Mode: sim.ModePermanent, Message: "disk on fire"})
+	st := pipelinetest.Start(t, f, embedded.Config{Env: fastRetries})
+	rec := st.RunToEnd(t, "contained", subtreeRequest(t, "contained", f, "parallel"))
+	if rec.State != pipeline.RunFailed || !strings.Contains(deref(rec.Error), "disk on fire") {
+		t.Fatalf("run = %s %q, want failed with the snapshot's cause", rec.State, deref(rec.Error))
+	}
+	rec = waitContained(t, st, "contained")
+	if rec.RestartRequired {
+		t.Fatalf("restart_required still true after containment: %+v", rec.Counts)
+	}
+	checkAllRunning(t, f)
+	// The run cannot simply be retried: its canisters ran again before every snapshot was taken.
+	if err := pipeline.SendControl(context.Background(), st.Store, "contained", pipeline.ActionRetry); err != nil {
+		t.Fatal(err)
+	}
+	waitConsumerIdle(t, st)
+	if after, err := st.Store.Runs.Get(context.Background(), "contained"); err != nil || after.Value.State != pipeline.RunFailed {
+		t.Fatalf("retry of a run that needs a new quiescence changed it: %+v, %v", after.Value, err)
+	}
+}
+
+// waitContained waits until the run's containment is done.
+func waitContained(t *testing.T, st *pipelinetest.Stack, runID string) pipeline.RunRecord {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rec, err := pipeline.WatchRun(ctx, st.Store, runID, func(r pipeline.RunRecord) bool {
+		return r.Containment != nil && r.Containment.State != pipeline.ContainPending
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Containment.State != pipeline.ContainDone {
+		t.Fatalf("containment %s: %s", rec.Containment.State, deref(rec.Containment.Error))
+	}
+	return rec
+}
+
+func checkAllRunning(t *testing.T, f *pipelinetest.Fleet) {
+	t.Helper()
+	for _, e := range f.Entries {
+		st, err := sim.Inspect(f.StateDir, e.Pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Status != executor.StatusRunning {
+			t.Errorf("canister %s is %s", e.Pid, st.Status)
+		}
+	}
+}
+
+// A download that fails permanently fails the run; the canisters are started by the plan's own
+// start operations; once the cause is gone, retry completes the run with one snapshot each.
+func TestRetryAfterPermanentDownloadFault(t *testing.T) {
+	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	inject(t, f, sim.Fault{Call: "download", Canister: f.Entries[7].Pid, Mode: sim.ModePermanent, Message: "bucket full"})
+	st := pipelinetest.Start(t, f, embedded.Config{Env: fastRetries})
+	rec := st.RunToEnd(t, "retried", subtreeRequest(t, "retried", f, "parallel"))
+	if rec.State != pipeline.RunFailed || !strings.Contains(deref(rec.Error), "bucket full") {
+		t.Fatalf("run = %s %q, want failed with the download's cause", rec.State, deref(rec.Error))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rec, err := pipeline.WatchRun(ctx, st.Store, "retried", func(r pipeline.RunRecord) bool { return !r.RestartRequired && r.Counts.StartsUnfinished == 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAllRunning(t, f)
+	if err := sim.ClearFaults(f.StateDir); err != nil {
+		t.Fatal(err)
+	}
+	if err := pipeline.SendControl(ctx, st.Store, "retried", pipeline.ActionRetry); err != nil {
+		t.Fatal(err)
+	}
+	rec, err = pipeline.WatchRun(ctx, st.Store, "retried", func(r pipeline.RunRecord) bool { return r.State == pipeline.RunCompleted })
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
+	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+}
