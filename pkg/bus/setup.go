@@ -2,6 +2,7 @@ package bus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -40,13 +41,47 @@ func Setup(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig
 		return err
 	}
 	for _, b := range []string{n.RunsBucket(), n.OpsBucket(), n.PlansBucket(), n.ArtifactsBucket()} {
-		_, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket: b, History: 8, Replicas: cfg.Replicas, Storage: jetstream.FileStorage,
-			MaxValueSize: -1,
-		})
-		if err != nil {
-			return fmt.Errorf("creating bucket %s: %w", b, err)
+		if err := setupBucket(ctx, js, b, cfg); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// setupBucket creates a bucket once and turns off its direct gets. With direct gets any
+// replica answers a read, including one that has not caught up: a record read right after
+// it was written can come back stale or missing, and a worker would then act on an old state
+// (a plan "not found", a run that seems not to be running). Reads served by the stream
+// leader see every acknowledged write. An existing bucket is left as it is, because updating
+// it through the KV API would turn direct gets on again under handles already bound.
+func setupBucket(ctx context.Context, js jetstream.JetStream, bucket string, cfg SetupConfig) error {
+	_, err := js.KeyValue(ctx, bucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		_, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket: bucket, History: 8, Replicas: cfg.Replicas, Storage: jetstream.FileStorage,
+		})
+		if errors.Is(err, jetstream.ErrBucketExists) {
+			err = nil // another service created it at the same moment
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("creating bucket %s: %w", bucket, err)
+	}
+	return disableDirectGet(ctx, js, "KV_"+bucket)
+}
+
+func disableDirectGet(ctx context.Context, js jetstream.JetStream, stream string) error {
+	s, err := js.Stream(ctx, stream)
+	if err != nil {
+		return fmt.Errorf("reading stream %s: %w", stream, err)
+	}
+	sc := s.CachedInfo().Config
+	if !sc.AllowDirect {
+		return nil
+	}
+	sc.AllowDirect = false
+	if _, err := js.UpdateStream(ctx, sc); err != nil {
+		return fmt.Errorf("turning off direct gets on %s: %w", stream, err)
 	}
 	return nil
 }

@@ -41,8 +41,10 @@ func (w *OpWorker) claim(ctx context.Context, run RunRecord, seq int, ignoreDeps
 			v = busy
 			return kvstore.ErrNoChange
 		}
-		if err := journal.ClaimOp(&r.Op, run.Journal.PreflightAccepted, w.Env.markerPtr()); err != nil {
-			return err
+		if r.Op.State != journal.StatePending { // a takeover keeps the journal's pending state
+			if err := journal.ClaimOp(&r.Op, run.Journal.PreflightAccepted, w.Env.markerPtr()); err != nil {
+				return err
+			}
 		}
 		r.Attempts++
 		r.Claim = &Claim{Worker: w.id, Attempt: r.Attempts, LeaseUntil: now.Add(w.Env.lease()).UnixMilli()}

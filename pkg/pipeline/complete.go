@@ -19,11 +19,11 @@ func (w *OpWorker) complete(ctx context.Context, j *job, r journal.Receipt) erro
 		return err
 	}
 	op := j.rec.Op
-	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
-		return err
-	}
 	if w.Executed != nil {
 		w.Executed(j.run.RunID, op.Sequence, w.id)
+	}
+	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
+		return err
 	}
 	if op.Kind == plan.KindFinalizeManifest {
 		return w.completeRun(ctx, j)

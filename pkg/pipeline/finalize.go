@@ -90,6 +90,20 @@ func cmpInt64(a, b int64) int {
 	return 0
 }
 
+// completeRunFromRecords completes a run whose finalize operation is already done, counting
+// its operations from their records (a finalizer that crashed before marking the run).
+func (w *OpWorker) completeRunFromRecords(ctx context.Context, run RunRecord, rp *runPlan) error {
+	var c journal.Counts
+	for seq := range rp.plan.Phases {
+		rec, err := w.Env.Store.Ops.Get(ctx, OpKey(run.RunID, seq))
+		if err != nil {
+			return err
+		}
+		c.Add(rec.Value.Op.Kind, rec.Value.Op.State)
+	}
+	return w.completeRun(ctx, &job{run: run, rp: rp, finalCounts: countsOf(c)})
+}
+
 // completeRun marks the run completed, with exact counts and where its backup lives.
 func (w *OpWorker) completeRun(ctx context.Context, j *job) error {
 	dir := w.runDir(j.run.RunID)

@@ -9,9 +9,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
@@ -75,6 +78,9 @@ func (w *OpWorker) Handle(ctx context.Context, msg jetstream.Msg) error {
 	}
 	switch v {
 	case alreadyDone:
+		if rec.Op.Kind == plan.KindFinalizeManifest { // the run's completion may not have been recorded
+			return retryOnErr(w.completeRunFromRecords(ctx, run, rp))
+		}
 		return retryOnErr(handoff{env: w.Env}.propagate(ctx, run.RunID, rp.graph, dm.Sequence))
 	case notReady:
 		return nil
@@ -106,6 +112,11 @@ func (w *OpWorker) run(ctx context.Context, msg jetstream.Msg, j *job) error {
 		_ = w.release(context.WithoutCancel(ctx), j.run.RunID, op.Sequence, j.rec.Claim.Attempt)
 		return ctx.Err() // shutting down: hand the message back
 	}
+	if err != nil && isInfrastructure(err) {
+		log.Warn("operation interrupted by the journal's connection; handing it back", "err", err)
+		_ = w.release(context.WithoutCancel(ctx), j.run.RunID, op.Sequence, j.rec.Claim.Attempt)
+		return &worker.Retry{Delay: time.Second, Err: err}
+	}
 	if err != nil {
 		log.Error("operation failed", "err", err)
 		return retryOnErr(w.fail(ctx, j, err))
@@ -131,6 +142,22 @@ func (w *OpWorker) othersActive(key string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.active[key] > 1
+}
+
+// isInfrastructure reports whether err came from reaching NATS (a timeout, a reconnect, a
+// closed connection) rather than from the operation itself: such an operation is handed
+// back and taken again, not failed. Executor errors carry their own class and never count.
+func isInfrastructure(err error) bool {
+	if errors.Is(err, executor.ErrTransient) || errors.Is(err, executor.ErrPermanent) {
+		return false
+	}
+	for _, target := range []error{context.DeadlineExceeded, nats.ErrTimeout, nats.ErrNoResponders,
+		nats.ErrConnectionClosed, nats.ErrConnectionReconnecting, nats.ErrDisconnected, jetstream.ErrNoStreamResponse} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 func retryLater(err error) error { return &worker.Retry{Delay: 500 * time.Millisecond, Err: err} }

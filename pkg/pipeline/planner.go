@@ -59,7 +59,11 @@ func (p *Planner) handleRequest(ctx context.Context, msg jetstream.Msg) error {
 	case executor.IsTransient(err) && ctx.Err() == nil:
 		return &worker.Retry{Delay: p.Env.Retry.withDefaults().Max, Err: err}
 	default:
-		_ = p.Env.failRun(ctx, req.RunID, err, false)
+		p.Env.logger().Error("run failed while planning", "run_id", req.RunID, "err", err)
+		if ferr := p.Env.failRun(ctx, req.RunID, err, false); ferr != nil {
+			p.Env.logger().Warn("recording failed run", "run_id", req.RunID, "err", ferr)
+			return retryLater(ferr)
+		}
 	}
 	if cur, err := p.Env.Store.Runs.Get(ctx, req.RunID); err == nil {
 		p.reply(msg, replyFor(cur.Value))

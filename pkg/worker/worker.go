@@ -144,6 +144,7 @@ func settle(ctx context.Context, msg jetstream.Msg, log *slog.Logger, h Handler)
 	case err == nil:
 		_ = msg.Ack()
 	case errors.As(err, &retry):
+		log.Debug("message handed back", "subject", msg.Subject(), "delay", retry.Delay, "err", err)
 		_ = msg.NakWithDelay(retry.Delay)
 	case ctx.Err() != nil:
 		_ = msg.Nak()

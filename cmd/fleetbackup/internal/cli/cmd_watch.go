@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+)
+
+func watchCommand() *command {
+	return &command{
+		Name:    "watch",
+		Args:    "<run_id>",
+		Summary: "follow a run from the journal: progress bars on a terminal, lines otherwise",
+		About: `Watch follows a run in the installation's KV buckets until it ends: on a terminal, a bar per
+phase and a row per canister (stopped, snapshotted, started, downloaded bytes, verified), redrawn
+in place; otherwise one line per change. --backup-root shows downloaded bytes when the backup
+root is on this machine. Exit status: 0 when the run completed, 1 otherwise.`,
+		Example: `fleetbackup watch nightly-2026-11-26
+fleetbackup watch nightly-2026-11-26 --json | tail -n 1`,
+		Run: runWatch,
+	}
+}
+
+func runWatch(ctx context.Context, inv *invocation) error {
+	ff := addFollowFlags(inv.fs)
+	wait := inv.fs.Bool("wait", false, "wait for a run that does not exist yet, instead of failing")
+	args, err := inv.parse(1, 1, followEnv...)
+	if err != nil {
+		return err
+	}
+	runID := args[0]
+	if err := checkRunID(runID); err != nil {
+		return err
+	}
+	c, err := connect(ctx, ff.cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.store.Runs.Get(ctx, runID); errors.Is(err, kvstore.ErrNotFound) && !*wait {
+		return &FailedError{Say: fmt.Sprintf("run %s not found (see fleetbackup list; --wait waits for it)", runID)}
+	}
+	m, err := follow(ctx, inv, c.store, runID, ff, nil)
+	if err != nil {
+		return err
+	}
+	return runOutcome(m, pipeline.RunCompleted, false)
+}

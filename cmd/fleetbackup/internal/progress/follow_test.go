@@ -1,0 +1,116 @@
+package progress
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/embedded"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
+	"github.com/fleetbackup/fleetbackup/pkg/registry"
+)
+
+// recorder counts changes and ticks, and writes plain lines to b.
+type recorder struct {
+	Plain
+	b       strings.Builder
+	changes int
+	ticks   int
+}
+
+func (r *recorder) Changed(m *Model, c []Change) {
+	r.changes += len(c)
+	r.Plain.Changed(m, c)
+}
+
+func (r *recorder) Tick(*Model) { r.ticks++ }
+
+func TestFollowARunToItsEnd(t *testing.T) {
+	entries, err := registry.Parse(sim.SampleFleetJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := pipelinetest.NewFleet(t, entries, 8192)
+	st := pipelinetest.Start(t, f, embedded.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	body := pipelinetest.Request(t, map[string]any{"run_id": "follow-1", "fleet": "demo", "network": "local",
+		"root_canister_id": f.Root, "selector": "asset_hub"})
+	if err := pipeline.Submit(ctx, st.Store, body, ""); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	rec.W = &rec.b
+	m, err := Follow(ctx, st.Store, "follow-1", Options{BackupRoot: st.BackupRoot, Poll: 20 * time.Millisecond}, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Settled() || m.Run.State != pipeline.RunCompleted || m.Plan == nil || len(m.Targets) != 3 {
+		t.Fatalf("model at the end: run %+v, %d targets", m.Run, len(m.Targets))
+	}
+	for _, tg := range m.Targets {
+		for s := range numSteps {
+			if !tg.Steps[s].Done() {
+				t.Fatalf("%s step %d is %s", tg.CanisterID, s, tg.Steps[s])
+			}
+		}
+		if tg.Bytes <= 0 || tg.TotalBytes != 8192 || tg.SnapshotID == "" || tg.Checksum == "" {
+			t.Fatalf("target not fully known: %+v", tg)
+		}
+	}
+	out := rec.b.String()
+	// One line per run state and per operation: 20 operations, planning, preflight, running, completed.
+	if lines := strings.Count(out, "\n"); lines != 24 || rec.changes != 24 {
+		t.Fatalf("want 24 lines, got %d (%d changes):\n%s", lines, rec.changes, out)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(out), "completed  (3 canisters, 20 operations)") {
+		t.Fatalf("the run's own line comes last:\n%s", out)
+	}
+	// Following a run that has ended returns at once with the same picture.
+	again, err := Follow(ctx, st.Store, "follow-1", Options{}, &JSONLines{W: &strings.Builder{}})
+	if err != nil || again.Run.State != pipeline.RunCompleted || len(again.FailedOps()) != 0 {
+		t.Fatalf("following an ended run: %v, %+v", err, again.Run)
+	}
+}
+
+func TestFollowStopsWithItsContext(t *testing.T) {
+	entries, _ := registry.Parse(sim.SampleFleetJSON())
+	f := pipelinetest.NewFleet(t, entries, 1024)
+	st := pipelinetest.Start(t, f, embedded.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	sink := &recorder{}
+	sink.W = &sink.b
+	done := make(chan error, 1)
+	go func() {
+		_, err := Follow(ctx, st.Store, "never-submitted", Options{Poll: 10 * time.Millisecond}, sink)
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("Follow of a run that never came returned no error on cancel")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Follow did not return after its context ended")
+	}
+}
+
+func TestBarsDrawInPlace(t *testing.T) {
+	m := sampleModel(t)
+	var b strings.Builder
+	bars := &Bars{W: &b, Size: func() (int, int) { return 100, 30 }}
+	bars.Tick(m)
+	bars.Tick(m)
+	bars.Close(m)
+	out := b.String()
+	if !strings.HasPrefix(out, "\x1b[?25l") || !strings.HasSuffix(out, "\x1b[?25h") || strings.Count(out, "\x1b[J") != 3 {
+		t.Fatalf("unexpected drawing: %q", out)
+	}
+	if !strings.Contains(out, "\r\x1b[14A") {
+		t.Fatalf("the second frame does not go back over the first: %q", out)
+	}
+}

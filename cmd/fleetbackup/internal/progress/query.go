@@ -1,0 +1,102 @@
+package progress
+
+import (
+	"slices"
+	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+)
+
+// Phases tallies the operations by phase; totals come from the plan when it is known.
+func (m *Model) Phases() [numPhases]Tally {
+	var out [numPhases]Tally
+	for _, op := range m.ops {
+		tally(&out[PhaseOf(op.Kind)], op.State)
+	}
+	if m.Plan != nil {
+		for i := range out {
+			out[i].Total = 0
+		}
+		for _, ph := range m.Plan.Phases {
+			out[PhaseOf(ph.Kind)].Total++
+		}
+	}
+	return out
+}
+
+func tally(t *Tally, s journal.State) {
+	t.Total++
+	switch {
+	case s.Done():
+		t.Done++
+	case s == journal.StatePending:
+		t.Pending++
+	case s == journal.StateFailed:
+		t.Failed++
+	}
+}
+
+// FailedOps lists the failed operations in sequence order.
+func (m *Model) FailedOps() []journal.Operation {
+	var out []journal.Operation
+	for _, op := range m.ops {
+		if op.State == journal.StateFailed {
+			out = append(out, op)
+		}
+	}
+	slices.SortFunc(out, func(a, b journal.Operation) int { return a.Sequence - b.Sequence })
+	return out
+}
+
+// Terminal reports whether the run reached a terminal state.
+func (m *Model) Terminal() bool { return m.Run != nil && m.Run.State.Terminal() }
+
+// Settled reports whether the run is terminal and done touching canisters: the restart of an
+// aborted or failed run's stopped canisters (containment) is over, and a run that failed in a
+// transfer has finished its management phase (DESIGN §6).
+func (m *Model) Settled() bool {
+	if !m.Terminal() {
+		return false
+	}
+	r := m.Run
+	switch {
+	case r.Containment != nil:
+		return r.Containment.State != pipeline.ContainPending
+	case r.State != pipeline.RunFailed:
+		return true
+	}
+	t := m.Phases()
+	for _, ph := range []Phase{PhaseStop, PhaseSnapshot, PhaseStart} {
+		if t[ph].Done+t[ph].Failed < t[ph].Total {
+			return false
+		}
+	}
+	return !r.RestartRequired
+}
+
+// DownloadedBytes sums the measured bytes of every target.
+func (m *Model) DownloadedBytes() (done, total int64) {
+	for _, t := range m.Targets {
+		done += max(t.Bytes, 0)
+		total += t.TotalBytes
+	}
+	return done, total
+}
+
+// Elapsed is the run's age: from its creation to its last update once terminal, else to now.
+func (m *Model) Elapsed(now time.Time) time.Duration {
+	if m.Run == nil {
+		return now.Sub(m.Started)
+	}
+	created, err := time.Parse(time.RFC3339Nano, m.Run.CreatedAt)
+	if err != nil {
+		return now.Sub(m.Started)
+	}
+	if m.Terminal() {
+		if updated, err := time.Parse(time.RFC3339Nano, m.Run.UpdatedAt); err == nil {
+			return updated.Sub(created)
+		}
+	}
+	return now.Sub(created)
+}

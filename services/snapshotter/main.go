@@ -1,0 +1,27 @@
+// Command snapshotter executes the stop, create-snapshot and start operations of fleetbackup
+// runs: stops top-down, snapshots a quiescent selection, starts bottom-up (DESIGN.md §1).
+//
+// Flags and environment variables: see pkg/svc, or run it with -h.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/fleetbackup/fleetbackup/pkg/svc"
+)
+
+func main() {
+	log := svc.NewLogger(nil, os.Stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := svc.Run(ctx, "snapshotter", os.Args[1:], os.Getenv)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		log.Error("snapshotter failed", "err", err)
+	}
+	os.Exit(svc.ExitCode(err))
+}
