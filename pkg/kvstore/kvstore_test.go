@@ -8,7 +8,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/fleetbackup/fleetbackup/pkg/bus"
+	"github.com/fleetbackup/fleetbackup/pkg/bus/bustest"
 )
 
 type counter struct {
@@ -17,17 +17,7 @@ type counter struct {
 
 func testTable(t *testing.T) Table[counter] {
 	t.Helper()
-	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: t.TempDir(), Port: -1, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, js, err := bus.Connect(bus.ConnectConfig{InProcess: srv})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	kv, err := js.CreateKeyValue(context.Background(), jetstream.KeyValueConfig{Bucket: "test"})
+	kv, err := bustest.JetStream(t).CreateKeyValue(context.Background(), jetstream.KeyValueConfig{Bucket: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,11 +3,9 @@ package manifest
 import (
 	"strings"
 
+	"github.com/fleetbackup/fleetbackup/pkg/checksum"
 	"github.com/fleetbackup/fleetbackup/pkg/principal"
 )
-
-// sha256HexLen is the length of a hash text.
-const sha256HexLen = 64
 
 // nonEmpty applies DOMAIN §0's rule: something is left after trimming whitespace.
 func nonEmpty(field, value string) *Error {
@@ -51,7 +49,7 @@ func validHash(field, value string) *Error {
 	if e := nonEmpty(field, value); e != nil {
 		return e
 	}
-	if !isHex64(value) {
+	if !checksum.ValidHex(value) {
 		e := newErr(ErrInvalidHash)
 		e.Field = field
 		return e
@@ -64,19 +62,6 @@ func optionalHash(field string, value *string) *Error {
 		return nil
 	}
 	return validHash(field, *value)
-}
-
-func isHex64(s string) bool {
-	if len(s) != sha256HexLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // algorithm requires a non-empty algorithm name equal to sha256.

@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/fleetbackup/fleetbackup/pkg/bus"
+	"github.com/fleetbackup/fleetbackup/pkg/bus/bustest"
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
@@ -69,22 +69,8 @@ func TestClaimRaceOneWinner(t *testing.T) {
 
 func testStore(t *testing.T) *Store {
 	t.Helper()
-	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: t.TempDir(), Port: -1, NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, js, err := bus.Connect(bus.ConnectConfig{InProcess: srv})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	names, _ := bus.NewNames("")
-	ctx := context.Background()
-	if err := bus.Setup(ctx, js, names, bus.SetupConfig{}); err != nil {
-		t.Fatal(err)
-	}
-	store, err := OpenStore(ctx, js, names)
+	js, names := bustest.Installation(t)
+	store, err := OpenStore(context.Background(), js, names)
 	if err != nil {
 		t.Fatal(err)
 	}

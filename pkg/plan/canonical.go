@@ -1,5 +1,7 @@
 package plan
 
+import "github.com/fleetbackup/fleetbackup/pkg/checksum"
+
 // ValidateCanonical is the stricter plan admission of later reference versions (DOMAIN §13),
 // for plans that come from outside fleetbackup's own Build: Validate, then a 64-hex topology
 // hash, phases equal to Phases(targets) (ids, kinds, targets, order), and a target graph that
@@ -63,15 +65,4 @@ func (p *Plan) isSelectionTop(t *Target) bool {
 }
 
 // IsHash reports whether s is sha256 hex text: exactly 64 ASCII hex digits, either case (DOMAIN §0).
-func IsHash(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
+func IsHash(s string) bool { return checksum.ValidHex(s) }

@@ -4,24 +4,6 @@
 // Flags and environment variables: see pkg/svc, or run it with -h.
 package main
 
-import (
-	"context"
-	"errors"
-	"flag"
-	"os"
-	"os/signal"
-	"syscall"
+import "github.com/fleetbackup/fleetbackup/pkg/svc"
 
-	"github.com/fleetbackup/fleetbackup/pkg/svc"
-)
-
-func main() {
-	log := svc.NewLogger(nil, os.Stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := svc.Run(ctx, "verifier", os.Args[1:], os.Getenv)
-	stop()
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		log.Error("verifier failed", "err", err)
-	}
-	os.Exit(svc.ExitCode(err))
-}
+func main() { svc.Main("verifier") }
