@@ -13,26 +13,29 @@ import (
 )
 
 // BenchmarkSubtreeBackup runs a whole parallel backup of an N-target subtree (zero-latency sim,
-// 1 KiB artifacts) on the embedded server with its default sync-always store, and reports the
-// time per operation and the KV operations per target, which must not grow with N.
+// 1 KiB artifacts) on the embedded server, with its default sync-always store and without sync,
+// and reports the time per operation and the KV operations per target, which must not grow
+// with N.
 //
 //	go test -run '^$' -bench SubtreeBackup -benchtime 1x ./pipeline/
 func BenchmarkSubtreeBackup(b *testing.B) {
-	for _, n := range []int{100, 1000} {
-		b.Run(fmt.Sprintf("targets=%d", n), func(b *testing.B) {
-			entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 10, n/10 - 1}, Roles: []string{"hub", "store"}})
-			for i := 0; i < b.N; i++ {
-				benchOnce(b, entries)
-			}
-		})
+	for _, noSync := range []bool{false, true} {
+		for _, n := range []int{100, 1000} {
+			b.Run(fmt.Sprintf("sync=%v/targets=%d", !noSync, n), func(b *testing.B) {
+				entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 10, n/10 - 1}, Roles: []string{"hub", "store"}})
+				for i := 0; i < b.N; i++ {
+					benchOnce(b, entries, noSync)
+				}
+			})
+		}
 	}
 }
 
-func benchOnce(b *testing.B, entries []registry.Entry) {
+func benchOnce(b *testing.B, entries []registry.Entry, noSync bool) {
 	b.StopTimer()
 	f := pipelinetest.NewFleet(b, entries, 1024)
 	stats := &kvstore.Stats{}
-	st := pipelinetest.Start(b, f, embedded.Config{Stats: stats,
+	st := pipelinetest.Start(b, f, embedded.Config{Stats: stats, NoSync: noSync,
 		Instances: map[string]int{pipeline.ServiceDownloader: 2, pipeline.ServiceVerifier: 2}})
 	runID := fmt.Sprintf("bench-%d", b.N)
 	body := pipelinetest.Request(b, map[string]any{"run_id": runID, "fleet": "bench", "network": "local",
