@@ -32,7 +32,7 @@ var ErrControlRefused = errors.New("control action refused")
 func (p *Planner) handleControl(ctx context.Context, runID string, msg jetstream.Msg) error {
 	var cm ControlMessage
 	if err := json.Unmarshal(msg.Data(), &cm); err != nil {
-		p.reply(msg, Reply{RunID: runID, Error: "malformed control message: " + err.Error()})
+		p.reply(msg, Reply{RunID: runID, Error: "malformed control message: " + err.Error(), Refused: true})
 		return nil
 	}
 	var err error
@@ -53,7 +53,7 @@ func (p *Planner) handleControl(ctx context.Context, runID string, msg jetstream
 	}
 	if err != nil {
 		p.Env.logger().Warn("control message refused", "run_id", runID, "action", cm.Action, "err", err)
-		p.reply(msg, Reply{RunID: runID, Error: err.Error()})
+		p.reply(msg, Reply{RunID: runID, Error: err.Error(), Refused: true})
 		return nil
 	}
 	if cur, gerr := p.Env.Store.Runs.Get(ctx, runID); gerr == nil {

@@ -15,6 +15,8 @@ type Reply struct {
 	RunID string   `json:"run_id,omitempty"`
 	State RunState `json:"state,omitempty"`
 	Error string   `json:"error,omitempty"`
+	// Refused is set when a control action did not apply to the run (it was left unchanged).
+	Refused bool `json:"refused,omitempty"`
 }
 
 func replyFor(r RunRecord) Reply {

@@ -26,6 +26,8 @@ type ServiceConfig struct {
 	Concurrency int // operations at once; default 8 for the snapshotter (max_parallel), 2 otherwise
 	// OnExecuted, when set, is called after each operation this service executed.
 	OnExecuted func(runID string, seq int, worker string)
+	// OnReady, when set, is called once the service's consumer is bound and it starts pulling.
+	OnReady func()
 }
 
 // consumerOf maps a service to its durable consumer.
@@ -72,5 +74,8 @@ func RunService(ctx context.Context, env *Env, cfg ServiceConfig) error {
 	}
 	log := env.logger().With("service", cfg.Name)
 	log.Info("service started", "consumer", name, "concurrency", conc)
+	if cfg.OnReady != nil {
+		cfg.OnReady()
+	}
 	return worker.Run(ctx, worker.Config{Consumer: cons, Concurrency: conc, Log: log}, h)
 }

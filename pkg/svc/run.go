@@ -101,10 +101,12 @@ func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Na
 		}
 		return err
 	}
-	p.health.SetReady(true)
 	defer p.health.SetReady(false)
-	if p.hooks.onReady != nil {
-		p.hooks.onReady()
+	ready := func() {
+		p.health.SetReady(true)
+		if p.hooks.onReady != nil {
+			p.hooks.onReady()
+		}
 	}
 	env := &pipeline.Env{
 		Store: store, Exec: p.exec, BackupRoot: p.cfg.BackupRoot, Log: p.log,
@@ -112,7 +114,7 @@ func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Na
 		Retry: pipeline.RetryPolicy{Attempts: p.cfg.RetryAttempts, Initial: p.cfg.RetryInitial, Max: p.cfg.RetryMax},
 	}
 	return pipeline.RunService(ctx, env, pipeline.ServiceConfig{
-		Name: p.service, Concurrency: p.cfg.Concurrency, OnExecuted: p.health.Executed,
+		Name: p.service, Concurrency: p.cfg.Concurrency, OnExecuted: p.health.Executed, OnReady: ready,
 	})
 }
 
