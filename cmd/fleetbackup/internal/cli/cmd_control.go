@@ -144,10 +144,10 @@ func sendControl(ctx context.Context, c *client, runID, action string, timeout t
 			}
 			return
 		}
-		// The planner answers a refusal with an error and no state, an accepted action with
-		// the run's record (whose error may say why it stopped).
+		// The planner marks a refusal; an accepted action is answered with the run's record
+		// (whose error may say why it stopped).
 		var r pipeline.Reply
-		if json.Unmarshal(answer.Data, &r) == nil && r.Error != "" && r.State == "" {
+		if json.Unmarshal(answer.Data, &r) == nil && r.Refused {
 			cancel(fmt.Errorf("the planner refused to %s run %s: %s", action, runID, r.Error))
 		}
 	}()
