@@ -97,15 +97,19 @@ func Write(path string, v any) error {
 	return WriteFileDurable(path, data)
 }
 
-// WriteFileDurable writes data to path through `<path>.tmp`, fsyncing the file and its directory.
+// WriteFileDurable writes data to path through a temp file beside it (`<name>.tmp-<random>`,
+// unique, so that two writers of one document never share a temp file), fsyncing the file and
+// its directory.
 func WriteFileDurable(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := writeSynced(tmp, data); err != nil {
-		os.Remove(tmp)
+	tmp, err := writeSynced(dir, filepath.Base(path), data)
+	if err != nil {
+		if tmp != "" {
+			os.Remove(tmp)
+		}
 		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -115,20 +119,24 @@ func WriteFileDurable(path string, data []byte) error {
 	return SyncDir(dir)
 }
 
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+func writeSynced(dir, name string, data []byte) (string, error) {
+	f, err := os.CreateTemp(dir, name+".tmp-*")
 	if err != nil {
-		return err
+		return "", err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return f.Name(), err
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return err
+		return f.Name(), err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return err
+		return f.Name(), err
 	}
-	return f.Close()
+	return f.Name(), f.Close()
 }
 
 // SyncDir fsyncs a directory so that renames into it survive a crash.

@@ -12,10 +12,11 @@ import (
 type verdict int
 
 const (
-	claimed     verdict = iota // this worker owns the operation now
-	alreadyDone                // completed or skipped: only the hand-off may need repeating
-	notReady                   // dependencies not met: drop the message, it is published again when they are
-	busy                       // someone else holds a live lease: look again when it would expire
+	claimed       verdict = iota // this worker owns the operation now
+	alreadyDone                  // completed or skipped: only the hand-off may need repeating
+	notReady                     // dependencies not met: drop the message, it is published again when they are
+	busy                         // someone else holds a live lease: look again when it would expire
+	alreadyFailed                // failed: only a retry (or containment) takes it again
 )
 
 // ErrLostClaim says another worker took the operation over (our lease lapsed).
@@ -33,6 +34,9 @@ func (w *OpWorker) claim(ctx context.Context, run RunRecord, seq int, ignoreDeps
 		switch {
 		case r.Op.State.Done():
 			v = alreadyDone
+			return kvstore.ErrNoChange
+		case r.Op.State == journal.StateFailed && !ignoreDeps:
+			v = alreadyFailed
 			return kvstore.ErrNoChange
 		case !r.Deps.Satisfied() && !ignoreDeps:
 			return kvstore.ErrNoChange

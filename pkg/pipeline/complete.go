@@ -4,19 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
 // complete records a completed receipt, counts it, and hands completion on.
 func (w *OpWorker) complete(ctx context.Context, j *job, r journal.Receipt) error {
 	if err := w.record(ctx, j, r); err != nil {
-		if errors.Is(err, ErrLostClaim) {
-			return nil
-		}
-		return err
+		return keepIfLost(err, w.Env.lease())
 	}
 	op := j.rec.Op
 	if w.Executed != nil {
@@ -28,7 +27,7 @@ func (w *OpWorker) complete(ctx context.Context, j *job, r journal.Receipt) erro
 	if op.Kind == plan.KindFinalizeManifest {
 		return w.completeRun(ctx, j)
 	}
-	return handoff{env: w.Env}.propagate(ctx, j.run.RunID, j.rp.graph, op.Sequence)
+	return w.handoff(j.run).propagate(ctx, j.run.RunID, j.rp.graph, op.Sequence)
 }
 
 // fail records a failed receipt and fails the run with the operation's reason.
@@ -36,15 +35,21 @@ func (w *OpWorker) fail(ctx context.Context, j *job, cause error) error {
 	op := j.rec.Op
 	r := j.run.Journal.FailedReceipt(op, w.Env.markerPtr(), cause.Error())
 	if err := w.record(ctx, j, r); err != nil {
-		if errors.Is(err, ErrLostClaim) {
-			return nil
-		}
-		return err
+		return keepIfLost(err, w.Env.lease())
 	}
 	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, journal.StatePending, journal.StateFailed); err != nil {
 		return err
 	}
 	return w.Env.failRun(ctx, j.run.RunID, fmt.Errorf("%s failed: %w", op.OperationID, cause), isManagement(op.Kind))
+}
+
+// keepIfLost turns a lost claim into a hand-back of the message after a lease: the new owner
+// may be working from this very message, which must not be acknowledged under it.
+func keepIfLost(err error, lease time.Duration) error {
+	if errors.Is(err, ErrLostClaim) {
+		return &worker.Retry{Delay: lease, Err: err}
+	}
+	return err
 }
 
 // record applies a receipt to the claimed operation, if this worker still holds it.

@@ -64,8 +64,17 @@ func (p *Planner) containmentWorker() *OpWorker {
 	return p.container
 }
 
+// finishContainment records the outcome, with counts recomputed from the operation records
+// so that restart_required is exact whatever count updates a crash may have lost.
 func (p *Planner) finishContainment(ctx context.Context, runID string, cause error) error {
-	_, err := p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
+	counts, err := p.recount(ctx, runID)
+	if err != nil {
+		return err
+	}
+	_, err = p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
+		if counts != nil {
+			r.Counts, r.RestartRequired = countsOf(*counts), counts.RestartRequired()
+		}
 		r.Containment = &Containment{State: ContainDone}
 		if cause != nil {
 			msg := cause.Error()
@@ -75,6 +84,26 @@ func (p *Planner) finishContainment(ctx context.Context, runID string, cause err
 		return nil
 	})
 	return err
+}
+
+// recount counts a run's operations from their records; nil when the run has no plan.
+func (p *Planner) recount(ctx context.Context, runID string) (*journal.Counts, error) {
+	stored, err := p.Env.Store.LoadPlan(ctx, runID)
+	if errors.Is(err, kvstore.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	recs, err := p.loadOps(ctx, runID, len(stored.Phases))
+	if err != nil {
+		return nil, err
+	}
+	var c journal.Counts
+	for _, r := range recs {
+		c.Add(r.Op.Kind, r.Op.State)
+	}
+	return &c, nil
 }
 
 // restartAll waits for in-flight stops and snapshots, then starts what needs starting.
@@ -106,7 +135,9 @@ func (w *OpWorker) restartAll(ctx context.Context, run RunRecord, rp *runPlan) e
 			continue // never claimed: this run never touched the canister
 		case journal.StateCompleted:
 			err = w.containStart(ctx, run, rp, int(ph.Order))
-		default: // a stop that failed or was cut short may still have acted: make sure
+		case journal.StatePending: // cut short: take it over so its holder cannot act later
+			err = w.containCutShort(ctx, run, stop.Op.Sequence, *ph.TargetCanisterID)
+		default: // a stop that failed may still have acted: make sure
 			err = w.ensureRunning(ctx, *ph.TargetCanisterID)
 		}
 		if err != nil {
@@ -149,7 +180,37 @@ func (w *OpWorker) containStart(ctx context.Context, run RunRecord, rp *runPlan,
 	if err := w.record(ctx, j, run.Journal.CompletedReceipt(rec.Op, w.Env.markerPtr())); err != nil {
 		return err
 	}
-	return w.Env.moveCount(ctx, run.RunID, rec.Op.Kind, journal.StatePending, journal.StateCompleted)
+	if err := w.Env.moveCount(ctx, run.RunID, rec.Op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
+		return err
+	}
+	// Hand completion on like any start, so that a retry finds its parent's start and the
+	// finalize operation ready.
+	return w.handoff(run).propagate(ctx, run.RunID, rp.graph, seq)
+}
+
+// containCutShort takes over a stop whose holder's lease lapsed (the holder may still be
+// alive), makes sure the canister runs, and leaves the stop pending without a lease.
+func (w *OpWorker) containCutShort(ctx context.Context, run RunRecord, seq int, target string) error {
+	key := OpKey(run.RunID, seq)
+	w.setActive(key, +1)
+	defer w.setActive(key, -1)
+	rec, _, v, err := w.claim(ctx, run, seq, true)
+	if err != nil {
+		return err
+	}
+	switch v {
+	case busy:
+		return &errInFlight{op: rec.Op.OperationID, until: time.UnixMilli(rec.Claim.LeaseUntil)}
+	case alreadyDone: // its holder just finished: the next pass starts it through its start operation
+		return &errInFlight{op: rec.Op.OperationID, until: w.Env.now()}
+	}
+	if err := w.ensureRunning(ctx, target); err != nil {
+		return err
+	}
+	if v == claimed {
+		return w.release(ctx, run.RunID, seq, rec.Claim.Attempt)
+	}
+	return nil
 }
 
 // ensureRunning starts a canister unless it already runs.

@@ -42,9 +42,9 @@ func (p *Planner) handleControl(ctx context.Context, runID string, msg jetstream
 	case ActionAbort:
 		err = p.abort(ctx, runID)
 	case ActionRetry:
-		err = p.retry(ctx, runID, false)
+		err = p.retry(ctx, runID, false, redelivered(msg))
 	case ActionResume:
-		err = p.retry(ctx, runID, true)
+		err = p.retry(ctx, runID, true, redelivered(msg))
 	default:
 		err = fmt.Errorf("%w: unknown action %q (want retry, abort or resume)", ErrControlRefused, cm.Action)
 	}
@@ -60,6 +60,11 @@ func (p *Planner) handleControl(ctx context.Context, runID string, msg jetstream
 		p.reply(msg, replyFor(cur.Value))
 	}
 	return nil
+}
+
+func redelivered(msg jetstream.Msg) bool {
+	md, err := msg.Metadata()
+	return err == nil && md.NumDelivered > 1
 }
 
 // abort ends a run that is not completed: no more dispatch, every stopped canister restarted.

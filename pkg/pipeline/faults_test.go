@@ -167,3 +167,32 @@ func TestRetryAfterPermanentDownloadFault(t *testing.T) {
 	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
 	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
 }
+
+// A start that fails once fails the run; containment starts every canister (the failed one
+// too) through the plan's start operations and hands their completion on, so that a retry
+// finds the rest of the run ready and completes it.
+func TestRetryAfterContainedStartFailure(t *testing.T) {
+	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	leaf := f.Entries[len(f.Entries)-1].Pid
+	inject(t, f, sim.Fault{Call: "start", Canister: leaf, Mode: sim.ModePermanent, Times: 1, Message: "start refused"})
+	st := pipelinetest.Start(t, f, embedded.Config{Env: fastRetries})
+	rec := st.RunToEnd(t, "start-failed", subtreeRequest(t, "start-failed", f, "parallel"))
+	if rec.State != pipeline.RunFailed || !strings.Contains(deref(rec.Error), "start refused") {
+		t.Fatalf("run = %s %q, want failed by the start", rec.State, deref(rec.Error))
+	}
+	if rec = waitContained(t, st, "start-failed"); rec.RestartRequired {
+		t.Fatalf("restart_required after containment: %+v", rec.Counts)
+	}
+	checkAllRunning(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := pipeline.SendControl(ctx, st.Store, "start-failed", pipeline.ActionRetry); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := pipeline.WatchRun(ctx, st.Store, "start-failed", func(r pipeline.RunRecord) bool { return r.State == pipeline.RunCompleted })
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
+	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+}

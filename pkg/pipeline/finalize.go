@@ -8,6 +8,7 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/artifact"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/layout"
 	"github.com/fleetbackup/fleetbackup/pkg/manifest"
 )
@@ -110,7 +111,7 @@ func (w *OpWorker) completeRun(ctx context.Context, j *job) error {
 	manifestPath := filepath.Join(dir, layout.ManifestFile)
 	_, err := w.Env.Store.Runs.Update(ctx, j.run.RunID, func(r *RunRecord) error {
 		if r.State.Terminal() {
-			return nil
+			return kvstore.ErrNoChange
 		}
 		r.State = RunCompleted
 		r.Counts = j.finalCounts

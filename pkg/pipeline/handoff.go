@@ -18,6 +18,7 @@ import (
 // idempotent, so repeating a hand-off after a crash is safe.
 type handoff struct {
 	env *Env
+	gen int // the run's retry generation, part of every message id
 }
 
 // propagate marks node n done in each of its successors.
@@ -44,7 +45,9 @@ func (h handoff) mark(ctx context.Context, runID string, g *dispatch.Graph, e di
 	if err != nil {
 		return err
 	}
-	if rec.Value.Deps.Satisfied() {
+	// A repeat publishes again (the first publish may have been cut short), unless the
+	// successor is already done.
+	if rec.Value.Deps.Satisfied() && !rec.Value.Op.State.Done() {
 		return h.publish(ctx, runID, rec.Value)
 	}
 	return nil
@@ -52,23 +55,29 @@ func (h handoff) mark(ctx context.Context, runID string, g *dispatch.Graph, e di
 
 func (h handoff) markBarrier(ctx context.Context, runID string, g *dispatch.Graph, e dispatch.Edge) error {
 	key := BarrierKey(runID, g.BarrierName(e.To))
-	newly := false
 	rec, err := h.env.Store.Barriers.Update(ctx, key, func(r *BarrierRecord) error {
-		newly = r.Deps.Mark(e.Slot)
-		if !newly {
+		if !r.Deps.Mark(e.Slot) {
 			return kvstore.ErrNoChange
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil || !rec.Value.Deps.Satisfied() || rec.Value.Passed {
 		return err
 	}
-	if rec.Value.Deps.Satisfied() {
-		// The last predecessor passes the barrier on; a repeat (bit already set) passes it
-		// on again, since the first pass may have been cut short by a crash.
-		return h.propagate(ctx, runID, g, e.To)
+	// The last predecessor passes the barrier on. A repeat passes it on again only while the
+	// first pass is not known to have finished (it may have been cut short by a crash), so a
+	// redelivered operation costs O(1), not a new fan-out to every successor.
+	if err := h.propagate(ctx, runID, g, e.To); err != nil {
+		return err
 	}
-	return nil
+	_, err = h.env.Store.Barriers.Update(ctx, key, func(r *BarrierRecord) error {
+		if r.Passed {
+			return kvstore.ErrNoChange
+		}
+		r.Passed = true
+		return nil
+	})
+	return err
 }
 
 // release marks an operation with no dependencies dispatched and publishes it.
@@ -89,7 +98,7 @@ func (h handoff) release(ctx context.Context, runID string, seq int) error {
 // publish sends an operation to its subject. The message id makes a repeat within the
 // duplicate window a no-op; a later repeat is ignored by the claim step.
 func (h handoff) publish(ctx context.Context, runID string, rec OpRecord) error {
-	return h.publishGen(ctx, runID, rec, 0)
+	return h.publishGen(ctx, runID, rec, h.gen)
 }
 
 // publishGen publishes with the message id `<run_id>.<seq>.<attempts>`, suffixed `-r<gen>`

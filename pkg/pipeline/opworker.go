@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -32,7 +33,7 @@ type OpWorker struct {
 
 // NewOpWorker makes a worker with an id unique to this instance.
 func NewOpWorker(env *Env, name string) *OpWorker {
-	return &OpWorker{Env: env, id: fmt.Sprintf("%s/%s-%04x", env.workerID(), name, rand.Uint32()&0xffff)}
+	return &OpWorker{Env: env, id: fmt.Sprintf("%s/%s-%016x", env.workerID(), name, rand.Uint64())}
 }
 
 // ID is the name this worker claims operations with.
@@ -76,45 +77,85 @@ func (w *OpWorker) Handle(ctx context.Context, msg jetstream.Msg) error {
 	if err != nil {
 		return retryLater(err)
 	}
+	return w.act(ctx, msg, &job{run: run, rp: rp, rec: rec, from: from}, v)
+}
+
+// act carries out the claim step's verdict.
+func (w *OpWorker) act(ctx context.Context, msg jetstream.Msg, j *job, v verdict) error {
+	seq := j.rec.Op.Sequence
 	switch v {
 	case alreadyDone:
-		if rec.Op.Kind == plan.KindFinalizeManifest { // the run's completion may not have been recorded
-			return retryOnErr(w.completeRunFromRecords(ctx, run, rp))
+		if j.rec.Op.Kind == plan.KindFinalizeManifest { // the run's completion may not have been recorded
+			return retryOnErr(w.completeRunFromRecords(ctx, j.run, j.rp))
 		}
-		return retryOnErr(handoff{env: w.Env}.propagate(ctx, run.RunID, rp.graph, dm.Sequence))
+		return retryOnErr(w.handoff(j.run).propagate(ctx, j.run.RunID, j.rp.graph, seq))
+	case alreadyFailed: // the run's failure may not have been recorded
+		return retryOnErr(w.Env.failRun(ctx, j.run.RunID, lastFailure(j.rec), isManagement(j.rec.Op.Kind)))
 	case notReady:
 		return nil
 	case busy:
-		wait := time.Until(time.UnixMilli(rec.Claim.LeaseUntil)) + 100*time.Millisecond
-		return &worker.Retry{Delay: max(wait, 100*time.Millisecond), Err: errors.New("operation held by " + rec.Claim.Worker)}
+		wait := time.Until(time.UnixMilli(j.rec.Claim.LeaseUntil)) + 100*time.Millisecond
+		return &worker.Retry{Delay: max(wait, 100*time.Millisecond), Err: errors.New("operation held by " + j.rec.Claim.Worker)}
 	}
-	return w.run(ctx, msg, &job{run: run, rp: rp, rec: rec, from: from})
+	if fenced, err := w.fenced(ctx, j); fenced || err != nil {
+		return retryOnErr(err)
+	}
+	return w.run(ctx, msg, j)
+}
+
+// fenced re-reads the run after a successful claim. Containment writes the run before it reads
+// the operations, so either containment sees this claim (and waits for it), or this re-read
+// sees containment: then the claim is given up without touching the canister.
+func (w *OpWorker) fenced(ctx context.Context, j *job) (bool, error) {
+	cur, err := w.Env.Store.Runs.Get(ctx, j.run.RunID)
+	if err != nil {
+		_ = w.release(context.WithoutCancel(ctx), j.run.RunID, j.rec.Op.Sequence, j.rec.Claim.Attempt)
+		return true, err
+	}
+	if cur.Value.accepts(j.rec.Op.Kind) {
+		j.run = cur.Value
+		return false, nil
+	}
+	return true, w.release(context.WithoutCancel(ctx), j.run.RunID, j.rec.Op.Sequence, j.rec.Claim.Attempt)
+}
+
+func (w *OpWorker) handoff(run RunRecord) handoff { return handoff{env: w.Env, gen: run.Retries} }
+
+func lastFailure(rec OpRecord) error {
+	for i := len(rec.Receipts) - 1; i >= 0; i-- {
+		if r := rec.Receipts[i].FailureReason; r != nil {
+			return fmt.Errorf("%s failed: %s", rec.Op.OperationID, *r)
+		}
+	}
+	return fmt.Errorf("%s failed", rec.Op.OperationID)
 }
 
 func (w *OpWorker) run(ctx context.Context, msg jetstream.Msg, j *job) error {
 	op := j.rec.Op
 	log := w.Env.logger().With("run_id", j.run.RunID, "op", op.OperationID, "attempt", j.rec.Claim.Attempt)
-	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, j.from, journal.StatePending); err != nil {
-		return retryLater(err)
-	}
 	workCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stop := worker.KeepAlive(workCtx, msg, w.Env.lease()/3,
-		func(c context.Context) error { return w.renew(c, j.run.RunID, op.Sequence, j.rec.Claim.Attempt) },
+		func(c context.Context) error { return w.keepLease(c, j, log) },
 		func(err error) { cancel(err) })
+	defer stop()
+	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, j.from, journal.StatePending); err != nil {
+		_ = w.release(context.WithoutCancel(ctx), j.run.RunID, op.Sequence, j.rec.Claim.Attempt)
+		return retryLater(err)
+	}
 	receipt, err := w.execute(workCtx, j)
 	stop()
 	if cause := context.Cause(workCtx); errors.Is(cause, ErrLostClaim) {
 		log.Warn("claim lost while executing", "err", cause)
-		return nil // the new owner has the operation (and its own message)
+		// Keep the message: the new owner may be working from this very message.
+		return &worker.Retry{Delay: w.Env.lease(), Err: cause}
 	}
-	if err != nil && ctx.Err() != nil {
+	if err != nil && (ctx.Err() != nil || isInfrastructure(err)) {
+		log.Warn("operation interrupted; handing it back", "err", err)
 		_ = w.release(context.WithoutCancel(ctx), j.run.RunID, op.Sequence, j.rec.Claim.Attempt)
-		return ctx.Err() // shutting down: hand the message back
-	}
-	if err != nil && isInfrastructure(err) {
-		log.Warn("operation interrupted by the journal's connection; handing it back", "err", err)
-		_ = w.release(context.WithoutCancel(ctx), j.run.RunID, op.Sequence, j.rec.Claim.Attempt)
+		if ctx.Err() != nil {
+			return ctx.Err() // shutting down: hand the message back at once
+		}
 		return &worker.Retry{Delay: time.Second, Err: err}
 	}
 	if err != nil {
@@ -123,6 +164,18 @@ func (w *OpWorker) run(ctx context.Context, msg jetstream.Msg, j *job) error {
 	}
 	log.Debug("operation completed")
 	return retryOnErr(w.complete(ctx, j, receipt))
+}
+
+// keepLease renews the claim; only a claim that changed hands stops the work. Other renewal
+// errors (a timeout, a reconnect) are logged and tried again on the next tick: the lease has
+// room for that, and a takeover would show up as a lost claim.
+func (w *OpWorker) keepLease(ctx context.Context, j *job, log *slog.Logger) error {
+	err := w.renew(ctx, j.run.RunID, j.rec.Op.Sequence, j.rec.Claim.Attempt)
+	if err != nil && !errors.Is(err, ErrLostClaim) {
+		log.Warn("renewing lease", "err", err)
+		return nil
+	}
+	return err
 }
 
 func (w *OpWorker) setActive(key string, delta int) {
@@ -163,8 +216,9 @@ func isInfrastructure(err error) bool {
 func retryLater(err error) error { return &worker.Retry{Delay: 500 * time.Millisecond, Err: err} }
 
 func retryOnErr(err error) error {
-	if err == nil {
-		return nil
+	var r *worker.Retry
+	if err == nil || errors.As(err, &r) {
+		return err
 	}
 	return retryLater(err)
 }

@@ -22,8 +22,12 @@ type Planner struct {
 	container *OpWorker // claims start operations during containment
 }
 
-// Handle implements worker.Handler.
+// Handle implements worker.Handler. Planning (preflight calls one status per target) and
+// containment (one start per canister) can outlast the ack wait: the message is kept alive so
+// that no second planner takes the same request or containment up meanwhile.
 func (p *Planner) Handle(ctx context.Context, msg jetstream.Msg) error {
+	stop := worker.KeepAlive(ctx, msg, p.Env.lease()/3, nil, nil)
+	defer stop()
 	names := p.Env.Store.Names
 	if msg.Subject() == names.RequestSubject() {
 		return p.handleRequest(ctx, msg)
@@ -56,7 +60,7 @@ func (p *Planner) handleRequest(ctx context.Context, msg jetstream.Msg) error {
 	case err == nil:
 	case errors.As(err, &bad):
 		return p.reject(ctx, msg, req.RunID, "", err)
-	case executor.IsTransient(err) && ctx.Err() == nil:
+	case (executor.IsTransient(err) || isInfrastructure(err)) && ctx.Err() == nil:
 		return &worker.Retry{Delay: p.Env.Retry.withDefaults().Max, Err: err}
 	default:
 		p.Env.logger().Error("run failed while planning", "run_id", req.RunID, "err", err)

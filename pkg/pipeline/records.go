@@ -155,6 +155,8 @@ type BarrierRecord struct {
 	RunID string        `json:"run_id"`
 	Name  string        `json:"name"`
 	Deps  dispatch.Deps `json:"deps"`
+	// Passed is set once the barrier has handed completion on to all its successors.
+	Passed bool `json:"passed"`
 }
 
 // DispatchMessage is the body of an fb.ops.<kind> message.

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
@@ -12,17 +13,25 @@ import (
 
 // retry resumes a failed run: failed operations go back to ready and every operation whose
 // dependencies are met but that is not done is published again. With reprove (resume), the
-// preflight is proven again first, so a run whose preflight expired can continue.
-func (p *Planner) retry(ctx context.Context, runID string, reprove bool) error {
+// preflight is proven again first, so a run whose preflight expired can continue. A
+// redelivered retry of a run already running again repeats the republishing, which a crash
+// may have cut short.
+func (p *Planner) retry(ctx context.Context, runID string, reprove, redelivered bool) error {
 	cur, err := p.Env.Store.Runs.Get(ctx, runID)
 	if err != nil {
 		return fmt.Errorf("%w: no run %s", ErrControlRefused, runID)
 	}
 	run := cur.Value
+	if run.State == RunRunning && redelivered {
+		return p.republish(ctx, run)
+	}
 	if err := retryable(run); err != nil {
 		return err
 	}
 	rp, err := (&planCache{}).get(ctx, p.Env.Store, runID, run.Order)
+	if errors.Is(err, kvstore.ErrNotFound) {
+		return fmt.Errorf("%w: run %s never finished planning; start a new run", ErrControlRefused, runID)
+	}
 	if err != nil {
 		return err
 	}
@@ -34,6 +43,9 @@ func (p *Planner) retry(ctx context.Context, runID string, reprove bool) error {
 		return err
 	}
 	recs, err := p.loadOps(ctx, runID, len(rp.plan.Phases))
+	if errors.Is(err, kvstore.ErrNotFound) {
+		return fmt.Errorf("%w: run %s never finished planning; start a new run", ErrControlRefused, runID)
+	}
 	if err != nil {
 		return err
 	}
@@ -43,11 +55,11 @@ func (p *Planner) retry(ctx context.Context, runID string, reprove bool) error {
 	if err := p.resetFailed(ctx, runID, recs); err != nil {
 		return err
 	}
-	gen, err := p.reopen(ctx, runID)
+	reopened, err := p.reopen(ctx, runID)
 	if err != nil {
 		return err
 	}
-	return p.republish(ctx, runID, recs, gen)
+	return p.republish(ctx, reopened)
 }
 
 func retryable(run RunRecord) error {
@@ -108,8 +120,9 @@ func (p *Planner) resetFailed(ctx context.Context, runID string, recs []OpRecord
 		if r.Op.State != journal.StateFailed {
 			continue
 		}
-		e, err := p.Env.Store.Ops.Update(ctx, OpKey(runID, seq), func(o *OpRecord) error {
-			if o.Op.State != journal.StateFailed {
+		changed := false
+		_, err := p.Env.Store.Ops.Update(ctx, OpKey(runID, seq), func(o *OpRecord) error {
+			if changed = o.Op.State == journal.StateFailed; !changed {
 				return kvstore.ErrNoChange
 			}
 			o.Claim = nil
@@ -118,7 +131,9 @@ func (p *Planner) resetFailed(ctx context.Context, runID string, recs []OpRecord
 		if err != nil {
 			return err
 		}
-		recs[seq] = e.Value
+		if !changed {
+			continue
+		}
 		if err := p.Env.moveCount(ctx, runID, r.Op.Kind, journal.StateFailed, journal.StateReady); err != nil {
 			return err
 		}
@@ -126,25 +141,34 @@ func (p *Planner) resetFailed(ctx context.Context, runID string, recs []OpRecord
 	return nil
 }
 
-// reopen moves the run back to running and returns its new retry generation.
-func (p *Planner) reopen(ctx context.Context, runID string) (int, error) {
+// reopen moves the run back to running in a new retry generation.
+func (p *Planner) reopen(ctx context.Context, runID string) (RunRecord, error) {
 	e, err := p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
 		r.State, r.Error, r.Containment = RunRunning, nil, nil
 		r.Retries++
 		r.UpdatedAt = p.Env.rfc3339()
 		return nil
 	})
-	return e.Value.Retries, err
+	return e.Value, err
 }
 
-// republish sends every operation that is not done and whose dependencies are met.
-func (p *Planner) republish(ctx context.Context, runID string, recs []OpRecord, gen int) error {
-	h := handoff{env: p.Env}
+// republish reads every operation after the run is running again (so that no hand-off in
+// between is missed) and sends each one that is not done and whose dependencies are met.
+func (p *Planner) republish(ctx context.Context, run RunRecord) error {
+	stored, err := p.Env.Store.LoadPlan(ctx, run.RunID)
+	if err != nil {
+		return err
+	}
+	recs, err := p.loadOps(ctx, run.RunID, len(stored.Phases))
+	if err != nil {
+		return err
+	}
+	h := handoff{env: p.Env, gen: run.Retries}
 	for _, r := range recs {
 		if r.Op.State.Done() || r.Op.Kind.IsPreflight() || !r.Deps.Satisfied() {
 			continue
 		}
-		if err := h.publishGen(ctx, runID, r, gen); err != nil {
+		if err := h.publish(ctx, run.RunID, r); err != nil {
 			return err
 		}
 	}

@@ -37,8 +37,14 @@ func (c *planCache) get(ctx context.Context, s *Store, runID string, order dispa
 	rp = &runPlan{plan: p, graph: dispatch.Build(p, order)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.plans == nil || len(c.plans) >= planCacheSize {
+	if c.plans == nil {
 		c.plans = map[string]*runPlan{}
+	}
+	for old := range c.plans { // full: forget one (map order is random), not all
+		if len(c.plans) < planCacheSize {
+			break
+		}
+		delete(c.plans, old)
 	}
 	c.plans[runID] = rp
 	return rp, nil
