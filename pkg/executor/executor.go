@@ -43,3 +43,10 @@ type Snapshot struct {
 	TakenAtNanos   uint64 `json:"taken_at_timestamp"`
 	TotalSizeBytes uint64 `json:"total_size_bytes"`
 }
+
+// SnapshotDeleter is implemented by executors that can delete a snapshot. A retry that must
+// quiesce the selection again deletes the snapshot its first pass took before taking a new
+// one, so a run still leaves at most one new snapshot per canister.
+type SnapshotDeleter interface {
+	DeleteSnapshot(ctx context.Context, canister, snapshotID string) error
+}

@@ -127,3 +127,19 @@ func ValidateOp(op Operation, preflightAccepted bool) error {
 	}
 	return nil
 }
+
+// RearmOp puts a stop, create-snapshot, start, download or verify operation back to ready,
+// whatever its state after preflight acceptance, so that a retry can quiesce the whole
+// selection again after containment restarted it. This is fleetbackup's one transition out of
+// completed (the reference 0.34.4 has none; later versions re-arm the snapshot phase the same
+// way). The operation's receipts stay in the journal: they are its history.
+func RearmOp(op *Operation, updatedAt *string) error {
+	if err := optNonEmpty("updated_at", updatedAt); err != nil {
+		return err
+	}
+	if op.Kind.IsPreflight() || op.Kind == plan.KindFinalizeManifest || op.State == StateBlocked {
+		return transitionErr(op.Sequence, op.State, StateReady)
+	}
+	op.State, op.StateUpdatedAt, op.BlockingReasons = StateReady, clonePtr(updatedAt), []string{}
+	return nil
+}

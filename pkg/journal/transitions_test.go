@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 
@@ -197,5 +198,38 @@ func TestTransitionsWithoutTimestamps(t *testing.T) {
 	}
 	if j.Operations[0].StateUpdatedAt != nil || j.Operations[4].StateUpdatedAt != nil {
 		t.Fatalf("timestamps set: %+v", j.Operations[4])
+	}
+}
+
+func TestRearmOp(t *testing.T) {
+	at := "unix:20"
+	for _, c := range []struct {
+		kind  plan.OperationKind
+		state State
+		ok    bool
+	}{
+		{plan.KindStop, StateCompleted, true},
+		{plan.KindCreateSnapshot, StateFailed, true},
+		{plan.KindStart, StatePending, true},
+		{plan.KindDownloadSnapshot, StateReady, true},
+		{plan.KindVerifyArtifact, StateCompleted, true},
+		{plan.KindFinalizeManifest, StateReady, false},
+		{plan.KindValidateTopology, StateCompleted, false},
+		{plan.KindStop, StateBlocked, false},
+	} {
+		op := Operation{Sequence: 4, OperationID: "x", Kind: c.kind, State: c.state, BlockingReasons: []string{}}
+		if c.state == StateFailed || c.state == StateBlocked {
+			op.BlockingReasons = []string{"why"}
+		}
+		err := RearmOp(&op, &at)
+		if (err == nil) != c.ok {
+			t.Errorf("RearmOp(%s %s) = %v, want ok=%v", c.kind, c.state, err, c.ok)
+		}
+		if c.ok && (op.State != StateReady || len(op.BlockingReasons) != 0 || *op.StateUpdatedAt != at) {
+			t.Errorf("after RearmOp: %+v", op)
+		}
+		if !c.ok && !errors.Is(err, ErrInvalidOperationTransition) {
+			t.Errorf("RearmOp(%s %s) error %v, want ErrInvalidOperationTransition", c.kind, c.state, err)
+		}
 	}
 }

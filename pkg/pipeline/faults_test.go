@@ -83,10 +83,12 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 }
 
 // A permanent fault on a snapshot after the stops fails the run, and containment starts every
-// stopped canister again.
-func TestPermanentSnapshotFaultContained(t *testing.T) {
+// stopped canister again. Once the cause is gone, retry re-arms the run: the whole selection is
+// stopped and snapshotted again, the first pass's snapshots are deleted, and the run completes
+// with exactly one new snapshot per canister.
+func TestPermanentSnapshotFaultContainedThenRetried(t *testing.T) {
 	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
-	inject(t, f, sim.Fault{Call: "snapshot", Canister: f.Entries[5].Pid, Mode: sim.ModePermanent, Message: "disk on fire"})
+	inject(t, f, sim.Fault{Call: "snapshot", Canister: f.Entries[5].Pid, Mode: sim.ModePermanent, Times: 1, Message: "disk on fire"})
 	st := pipelinetest.Start(t, f, embedded.Config{Env: fastRetries})
 	rec := st.RunToEnd(t, "contained", subtreeRequest(t, "contained", f, "parallel"))
 	if rec.State != pipeline.RunFailed || !strings.Contains(deref(rec.Error), "disk on fire") {
@@ -97,14 +99,18 @@ func TestPermanentSnapshotFaultContained(t *testing.T) {
 		t.Fatalf("restart_required still true after containment: %+v", rec.Counts)
 	}
 	checkAllRunning(t, f)
-	// The run cannot simply be retried: its canisters ran again before every snapshot was taken.
-	if err := pipeline.SendControl(context.Background(), st.Store, "contained", pipeline.ActionRetry); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := pipeline.SendControl(ctx, st.Store, "contained", pipeline.ActionRetry); err != nil {
 		t.Fatal(err)
 	}
-	waitConsumerIdle(t, st)
-	if after, err := st.Store.Runs.Get(context.Background(), "contained"); err != nil || after.Value.State != pipeline.RunFailed {
-		t.Fatalf("retry of a run that needs a new quiescence changed it: %+v, %v", after.Value, err)
+	rec, err := pipeline.WatchRun(ctx, st.Store, "contained", func(r pipeline.RunRecord) bool { return r.State.Terminal() && r.State != pipeline.RunFailed })
+	if err != nil || rec.State != pipeline.RunCompleted {
+		t.Fatalf("retried run = %s %q, %v", rec.State, deref(rec.Error), err)
 	}
+	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
+	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	pipelinetest.CheckParallelOrderSince(t, f.StateDir, "delete")
 }
 
 // waitContained waits until the run's containment is done.

@@ -18,6 +18,9 @@ func (w *OpWorker) baseline(ctx context.Context, j *job, target string) ([]strin
 	err := w.Env.Retry.Do(ctx, func() error {
 		snaps, err := w.Env.Exec.ListSnapshots(ctx, target)
 		ids = snapshotIDs(snaps)
+		if err == nil && j.rec.HasPriorBaseline {
+			ids, err = w.deleteSince(ctx, target, j.rec.PriorBaseline, ids)
+		}
 		return err
 	})
 	if err != nil {
@@ -29,6 +32,7 @@ func (w *OpWorker) baseline(ctx context.Context, j *job, target string) ([]strin
 			return ErrLostClaim
 		}
 		o.SnapshotsBefore, o.BaselineRecorded = ids, true
+		o.PriorBaseline, o.HasPriorBaseline = nil, false
 		return nil
 	})
 	return ids, false, err
@@ -64,4 +68,25 @@ func snapshotIDs(snaps []executor.Snapshot) []string {
 		ids[i] = s.ID
 	}
 	return ids
+}
+
+// deleteSince deletes the snapshots a previous pass of this run took (those not in its
+// baseline) and returns the ids that remain.
+func (w *OpWorker) deleteSince(ctx context.Context, target string, prior, current []string) ([]string, error) {
+	deleter, ok := w.Env.Exec.(executor.SnapshotDeleter)
+	if !ok {
+		return nil, executor.Permanent("reconcile", "the executor cannot delete snapshots, so a re-armed run cannot replace the snapshot of %s", target)
+	}
+	var kept []string
+	for _, id := range current {
+		if slices.Contains(prior, id) {
+			kept = append(kept, id)
+			continue
+		}
+		w.Env.logger().Info("deleting the snapshot of an earlier pass of this run", "canister_id", target, "snapshot_id", id)
+		if err := deleter.DeleteSnapshot(ctx, target, id); err != nil {
+			return nil, err
+		}
+	}
+	return kept, nil
 }

@@ -148,6 +148,11 @@ type OpRecord struct {
 	// snapshot whose reply was lost instead of taking a second one.
 	SnapshotsBefore  []string `json:"snapshots_before"`
 	BaselineRecorded bool     `json:"baseline_recorded"`
+	// PriorBaseline, after a re-arm, is the baseline of the previous pass: before taking a new
+	// baseline, every snapshot not in it (the previous pass's, adopted or not) is deleted, so a
+	// run still leaves one new snapshot per canister.
+	PriorBaseline    []string `json:"prior_baseline,omitempty"`
+	HasPriorBaseline bool     `json:"has_prior_baseline,omitempty"`
 }
 
 // BarrierRecord is `<prefix>_ops/<run_id>.barrier-<name>`: a node that waits for many operations.

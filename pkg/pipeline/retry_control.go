@@ -49,13 +49,18 @@ func (p *Planner) retry(ctx context.Context, runID string, reprove, redelivered 
 	if err != nil {
 		return err
 	}
-	if err := checkNoRearm(run, recs); err != nil {
+	if needsRearm(run, recs) {
+		if err := p.rearm(ctx, run, rp.plan, recs); err != nil {
+			return err
+		}
+	} else if err := p.resetFailed(ctx, runID, recs); err != nil {
 		return err
 	}
-	if err := p.resetFailed(ctx, runID, recs); err != nil {
+	counts, err := p.recount(ctx, runID)
+	if err != nil {
 		return err
 	}
-	reopened, err := p.reopen(ctx, runID)
+	reopened, err := p.reopen(ctx, runID, counts)
 	if err != nil {
 		return err
 	}
@@ -80,24 +85,6 @@ func (p *Planner) checkNotExpired(run RunRecord) error {
 	if err == nil && uint64(p.Env.now().Unix()) >= exp {
 		return fmt.Errorf("%w: the preflight of run %s expired at %s; use resume to prove it again",
 			ErrControlRefused, run.RunID, *run.PreflightExpiresAt)
-	}
-	return nil
-}
-
-// checkNoRearm refuses a retry that would have to quiesce the selection again: containment
-// restarted a canister whose stop had completed before every snapshot was taken.
-func checkNoRearm(run RunRecord, recs []OpRecord) error {
-	if run.Containment == nil {
-		return nil
-	}
-	stopped, snapshotsDone := false, true
-	for _, r := range recs {
-		stopped = stopped || (r.Op.Kind == plan.KindStop && r.Op.State == journal.StateCompleted)
-		snapshotsDone = snapshotsDone && (r.Op.Kind != plan.KindCreateSnapshot || r.Op.State == journal.StateCompleted)
-	}
-	if stopped && !snapshotsDone {
-		return fmt.Errorf("%w: run %s failed before every canister was snapshotted and its canisters were "+
-			"restarted; retrying would need a new quiescence: start a new run", ErrControlRefused, run.RunID)
 	}
 	return nil
 }
@@ -141,9 +128,13 @@ func (p *Planner) resetFailed(ctx context.Context, runID string, recs []OpRecord
 	return nil
 }
 
-// reopen moves the run back to running in a new retry generation.
-func (p *Planner) reopen(ctx context.Context, runID string) (RunRecord, error) {
+// reopen moves the run back to running in a new retry generation, with its counts as
+// recounted from the operation records.
+func (p *Planner) reopen(ctx context.Context, runID string, counts *journal.Counts) (RunRecord, error) {
 	e, err := p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
+		if counts != nil {
+			r.Counts, r.RestartRequired = countsOf(*counts), counts.RestartRequired()
+		}
 		r.State, r.Error, r.Containment = RunRunning, nil, nil
 		r.Retries++
 		r.UpdatedAt = p.Env.rfc3339()

@@ -15,6 +15,7 @@ const (
 	kindCreate   = "snapshot"
 	kindList     = "list"
 	kindDownload = "download"
+	kindDelete   = "delete"
 )
 
 // The command-specific part of each command line (before the network and identity flags), in
@@ -32,6 +33,10 @@ func startArgs(canister string) []string { return []string{"canister", "start", 
 
 func createArgs(canister string) []string {
 	return []string{"canister", "snapshot", "create", canister, "--json"}
+}
+
+func deleteArgs(canister, snapshotID string) []string {
+	return []string{"canister", "snapshot", "delete", canister, snapshotID}
 }
 
 func listArgs(canister string) []string {

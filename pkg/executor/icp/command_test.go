@@ -66,6 +66,7 @@ func builtLines(cfg Config) map[string][]string {
 		"start":           slices.Concat(startArgs(testCanister), flags),
 		"create":          slices.Concat(createArgs(testCanister), flags),
 		"list":            slices.Concat(listArgs(testCanister), flags),
+		"delete":          slices.Concat(deleteArgs(testCanister, testSnapshot), flags),
 		"download":        slices.Concat(downloadArgs(testCanister, testSnapshot, testDir, false), flags),
 		"download-resume": slices.Concat(downloadArgs(testCanister, testSnapshot, testDir, true), flags),
 	}
@@ -86,6 +87,7 @@ func TestCommandLinesAreAccepted(t *testing.T) {
 		"start":           "icp canister start <C> -n <URL> -k fetch",
 		"create":          "icp canister snapshot create <C> --json -n <URL> -k fetch",
 		"list":            "icp canister snapshot list <C> --json -n <URL> -k fetch",
+		"delete":          "icp canister snapshot delete <C> <S> -n <URL> -k fetch",
 		"download":        "icp canister snapshot download <C> <S> --output <DIR> -n <URL> -k fetch",
 		"download-resume": "icp canister snapshot download <C> <S> --output <DIR> --resume -n <URL> -k fetch",
 	}

@@ -88,6 +88,18 @@ func (e *Executor) Start(ctx context.Context, canister string) error {
 	return err
 }
 
+// DeleteSnapshot deletes one of a canister's snapshots with `canister snapshot delete`.
+func (e *Executor) DeleteSnapshot(ctx context.Context, canister, snapshotID string) error {
+	if err := checkCanister("canister", canister); err != nil {
+		return err
+	}
+	if err := checkSnapshotID(snapshotID); err != nil {
+		return err
+	}
+	_, _, err := e.run(ctx, kindDelete, deleteArgs(canister, snapshotID))
+	return err
+}
+
 // CreateSnapshot snapshots a stopped canister with `canister snapshot create --json`.
 func (e *Executor) CreateSnapshot(ctx context.Context, canister string) (executor.Snapshot, error) {
 	if err := checkCanister("canister", canister); err != nil {

@@ -22,6 +22,9 @@ const (
 // KindList is the call kind of ListSnapshots in faults and history (it takes no latency).
 const KindList = "list"
 
+// KindDelete is the call kind of DeleteSnapshot in faults and history (it takes the snapshot latency).
+const KindDelete = "delete"
+
 var latencyKinds = []string{KindStop, KindStart, KindSnapshot, KindDownload, KindStatus, KindRegistry}
 
 // Defaults applied to a zero Config.

@@ -28,7 +28,7 @@ const (
 	faultsLockName = "faults.lock"
 )
 
-var faultCalls = []string{KindStop, KindStart, KindSnapshot, KindDownload, KindStatus, KindRegistry, KindList}
+var faultCalls = []string{KindStop, KindStart, KindSnapshot, KindDownload, KindStatus, KindRegistry, KindList, KindDelete}
 
 var faultModes = []string{ModeTransient, ModePermanent, ModeLostReply, ModeHang}
 

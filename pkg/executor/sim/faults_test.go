@@ -128,7 +128,7 @@ func TestFaultConsumedOnce(t *testing.T) {
 func TestInjectFaultValidates(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []Fault{
-		{Call: "delete", Mode: ModeTransient},
+		{Call: "upload", Mode: ModeTransient},
 		{Call: KindStop, Mode: "flaky"},
 		{Call: KindStop, Mode: ModeHang, Times: -1},
 		{Call: KindStop, Mode: ModeHang, Canister: "not-a-principal"},

@@ -43,6 +43,28 @@ func (s *Sim) CreateSnapshot(ctx context.Context, canister string) (executor.Sna
 	return snap, err
 }
 
+// DeleteSnapshot deletes one of a canister's snapshots; an unknown snapshot is a permanent
+// not-found error, as on the IC.
+func (s *Sim) DeleteSnapshot(ctx context.Context, canister, snapshotID string) error {
+	rec := &record{call: KindDelete, canister: canister, snapshotID: snapshotID}
+	return s.run(ctx, rec, func() error {
+		if err := s.known(rec); err != nil {
+			return err
+		}
+		if err := s.pause(ctx, rec, KindSnapshot); err != nil {
+			return err
+		}
+		return s.mutate(rec, true, func(st *canisterState, _ time.Time) error {
+			i := slices.IndexFunc(st.Snapshots, func(sn executor.Snapshot) bool { return sn.ID == snapshotID })
+			if i < 0 {
+				return permanent(rec, ErrSnapshotNotFound, "snapshot %s not found on canister %s", snapshotID, canister)
+			}
+			st.Snapshots = slices.Delete(st.Snapshots, i, i+1)
+			return nil
+		})
+	})
+}
+
 // snapshotID renders a snapshot id as the IC does: the canister-local 8-byte big-endian counter,
 // then the canister id blob, in hex (36 hex digits for a 10-byte canister id).
 func snapshotID(counter uint64, blob []byte) string {

@@ -65,9 +65,22 @@ func CheckFleetAfterBackup(t testing.TB, stateDir string, p *plan.Plan, snapshot
 // while running and that no start came before the last snapshot.
 func CheckParallelOrder(t testing.TB, stateDir string) {
 	t.Helper()
+	CheckParallelOrderSince(t, stateDir, "")
+}
+
+// CheckParallelOrderSince is CheckParallelOrder over the calls after the last successful call
+// of kind since (the whole history when since is ""): the last pass of a re-armed run.
+func CheckParallelOrderSince(t testing.TB, stateDir, since string) {
+	t.Helper()
 	calls, err := sim.ReadHistory(stateDir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i := len(calls) - 1; since != "" && i >= 0; i-- {
+		if calls[i].Call == since && calls[i].OK {
+			calls = calls[i+1:]
+			break
+		}
 	}
 	lastSnapshot, firstStart := -1, len(calls)
 	for i, c := range calls {

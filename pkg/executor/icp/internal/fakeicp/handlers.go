@@ -41,6 +41,10 @@ func dispatch(ctx context.Context, inv *invocation, stdout, stderr io.Writer) in
 		return c.list()
 	case "canister snapshot download":
 		return c.download()
+	case "canister snapshot delete":
+		return c.simple("delete snapshot "+inv.args[1]+" of canister", func(ctx context.Context, canister string) error {
+			return s.DeleteSnapshot(ctx, canister, inv.args[1])
+		})
 	}
 	return fail(stderr, "fakeicp: `icp "+inv.spec.path+"` is not simulated", "")
 }
