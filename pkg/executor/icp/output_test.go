@@ -38,8 +38,8 @@ func TestParseStatus(t *testing.T) {
 	}
 }
 
-// X1, X2 (a snapshot id picked out of human or table output) do not apply: CreateSnapshot reads
-// `--json` (DOMAIN §13), and human output is refused as unexpected output (last bad case below).
+// CreateSnapshot reads `--json` (DOMAIN §13); human output is refused as unexpected output (last
+// bad case below). X1 and X2, the reference's text parsing, are in snapshot_text_test.go.
 func TestParseSnapshots(t *testing.T) {
 	one := `{"snapshot_id":"0000000000000000FFFFFFFFFFC000020101","taken_at_timestamp":1795669845386895701,"total_size_bytes":1048576}`
 	snap, err := parseSnapshot([]byte(one))
