@@ -70,12 +70,15 @@ func stopAndSnapshot(t testing.TB, s *Sim, canister string) executor.Snapshot {
 // waitFor polls cond until it holds, failing the test after a deadline.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.After(10 * time.Second)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
 	for !cond() {
-		if time.Now().After(deadline) {
+		select {
+		case <-deadline:
 			t.Fatalf("timed out waiting for %s", what)
+		case <-tick.C: // polling a condition with a deadline, not waiting blind
 		}
-		time.Sleep(time.Millisecond) // polling a condition with a deadline, not waiting blind
 	}
 }
 
