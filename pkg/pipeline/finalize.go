@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/fleetbackup/fleetbackup/pkg/artifact"
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/layout"
@@ -35,7 +36,22 @@ func (w *OpWorker) finalize(ctx context.Context, j *job, r journal.Receipt) (jou
 	if err != nil {
 		return r, fmt.Errorf("building manifest: %w", err)
 	}
+	if err := w.stillRunning(ctx, p.RunID); err != nil {
+		return r, err
+	}
 	return r, writeBackupDir(dir, j, jr, dl, m)
+}
+
+// stillRunning refuses to write a manifest for a run aborted while it was being finalized.
+func (w *OpWorker) stillRunning(ctx context.Context, runID string) error {
+	cur, err := w.Env.Store.Runs.Get(ctx, runID)
+	if err != nil {
+		return err
+	}
+	if cur.Value.State != RunRunning {
+		return executor.Permanent("finalize", "run %s is %s: no manifest written", runID, cur.Value.State)
+	}
+	return nil
 }
 
 func writeBackupDir(dir string, j *job, jr *journal.Journal, dl *artifact.Journal, m *manifest.Manifest) error {
