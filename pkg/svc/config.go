@@ -31,6 +31,7 @@ const DefaultNATSURL = "nats://127.0.0.1:4222"
 type Config struct {
 	NATSURL     string // servers, comma-separated; may carry user:password (masked in logs)
 	NATSCreds   string // user credentials file
+	NATSTLS     TLSConfig
 	Prefix      string // subject and bucket prefix; "" means fleetbackup
 	BackupRoot  string // shared backup root (downloader, verifier, finalizer)
 	Replicas    int    // stream and bucket replicas
@@ -48,6 +49,11 @@ type Config struct {
 	RetryAttempts int
 	RetryInitial  time.Duration
 	RetryMax      time.Duration
+}
+
+// TLSConfig holds the NATS connection's TLS files; all optional.
+type TLSConfig struct {
+	CAFile, CertFile, KeyFile string
 }
 
 // ICPConfig holds the icp executor's settings as flags give them.
@@ -68,6 +74,9 @@ func Register(fs *flag.FlagSet) *Config {
 	c := &Config{}
 	fs.StringVar(&c.NATSURL, "nats-url", DefaultNATSURL, "NATS server `URLs`, comma-separated")
 	fs.StringVar(&c.NATSCreds, "nats-creds", "", "NATS user credentials `FILE`")
+	fs.StringVar(&c.NATSTLS.CAFile, "nats-tls-ca", "", "CA `FILE` to verify the NATS server's certificate")
+	fs.StringVar(&c.NATSTLS.CertFile, "nats-tls-cert", "", "client certificate `FILE` for NATS (with --nats-tls-key)")
+	fs.StringVar(&c.NATSTLS.KeyFile, "nats-tls-key", "", "client key `FILE` for NATS (with --nats-tls-cert)")
 	fs.StringVar(&c.Prefix, "prefix", "fleetbackup", "subject and bucket `PREFIX` of this installation")
 	fs.StringVar(&c.BackupRoot, "backup-root", "", "shared backup root `DIR` (downloader, verifier, finalizer)")
 	fs.IntVar(&c.Replicas, "replicas", 1, "replicas of streams and buckets (3 in a cluster)")

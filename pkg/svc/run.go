@@ -72,6 +72,7 @@ func (p *process) serve(ctx context.Context) error {
 	}
 	nc, js, err := bus.Connect(bus.ConnectConfig{
 		URL: p.cfg.NATSURL, CredsFile: p.cfg.NATSCreds, Name: "fleetbackup-" + p.service,
+		TLSCAFile: p.cfg.NATSTLS.CAFile, TLSCertFile: p.cfg.NATSTLS.CertFile, TLSKeyFile: p.cfg.NATSTLS.KeyFile,
 	})
 	if err != nil {
 		return err

@@ -15,13 +15,13 @@ import (
 )
 
 // natsFlagNames are the connection flags every command that talks to NATS takes.
-var natsFlagNames = []string{"nats-url", "nats-creds", "prefix"}
+var natsFlagNames = []string{"nats-url", "nats-creds", "nats-tls-ca", "nats-tls-cert", "nats-tls-key", "prefix"}
 
 // connectTimeout bounds reaching the server: an operator waiting on a wrong URL learns it soon.
 const connectTimeout = 5 * time.Second
 
-// addNATSFlags registers --nats-url (NATS_URL), --nats-creds (NATS_CREDS) and --prefix
-// (FLEETBACKUP_PREFIX), exactly as the services take them.
+// addNATSFlags registers --nats-url (NATS_URL), --nats-creds (NATS_CREDS), the --nats-tls-*
+// files and --prefix (FLEETBACKUP_PREFIX), exactly as the services take them.
 func addNATSFlags(fs *flag.FlagSet) *svc.Config {
 	return borrowFlags(fs, natsFlagNames...)
 }
@@ -45,6 +45,12 @@ func connect(ctx context.Context, cfg *svc.Config) (*client, error) {
 	opts := []nats.Option{nats.Name("fleetbackup-cli"), nats.Timeout(connectTimeout)}
 	if cfg.NATSCreds != "" {
 		opts = append(opts, nats.UserCredentials(cfg.NATSCreds))
+	}
+	if cfg.NATSTLS.CAFile != "" {
+		opts = append(opts, nats.RootCAs(cfg.NATSTLS.CAFile))
+	}
+	if cfg.NATSTLS.CertFile != "" || cfg.NATSTLS.KeyFile != "" {
+		opts = append(opts, nats.ClientCert(cfg.NATSTLS.CertFile, cfg.NATSTLS.KeyFile))
 	}
 	nc, err := nats.Connect(cfg.NATSURL, opts...)
 	if err != nil {

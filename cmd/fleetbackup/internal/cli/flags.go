@@ -144,7 +144,7 @@ func groupOf(name string) string {
 		return "Executor flags"
 	case strings.HasPrefix(name, "sim-"):
 		return "Simulated fleet flags"
-	case name == "nats-url" || name == "nats-creds" || name == "prefix":
+	case strings.HasPrefix(name, "nats-") || name == "prefix":
 		return "NATS flags"
 	}
 	return "Flags"
