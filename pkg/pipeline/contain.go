@@ -108,7 +108,7 @@ func (p *Planner) recount(ctx context.Context, runID string) (*journal.Counts, e
 
 // restartAll waits for in-flight stops and snapshots, then starts what needs starting.
 func (w *OpWorker) restartAll(ctx context.Context, run RunRecord, rp *runPlan) error {
-	idx := indexOps(rp.plan)
+	idx := plan.IndexOperations(rp.plan)
 	stops := map[string]OpRecord{}
 	for _, t := range rp.plan.Targets {
 		for _, kind := range []plan.OperationKind{plan.KindStop, plan.KindCreateSnapshot} {
@@ -223,25 +223,8 @@ func (w *OpWorker) ensureRunning(ctx context.Context, target string) error {
 	})
 }
 
-// opIndex finds operations by kind and target.
-type opIndex map[plan.OperationKind]map[string]int
-
-func indexOps(p *plan.Plan) opIndex {
-	idx := opIndex{}
-	for seq, ph := range p.Phases {
-		if ph.TargetCanisterID == nil {
-			continue
-		}
-		if idx[ph.Kind] == nil {
-			idx[ph.Kind] = map[string]int{}
-		}
-		idx[ph.Kind][*ph.TargetCanisterID] = seq
-	}
-	return idx
-}
-
-func (w *OpWorker) opRecord(ctx context.Context, runID string, idx opIndex, kind plan.OperationKind, target string) (OpRecord, error) {
-	seq, ok := idx[kind][target]
+func (w *OpWorker) opRecord(ctx context.Context, runID string, idx plan.OperationIndex, kind plan.OperationKind, target string) (OpRecord, error) {
+	seq, ok := idx.Find(kind, target)
 	if !ok {
 		return OpRecord{}, fmt.Errorf("plan has no %s of %s", kind, target)
 	}
