@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
-	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
 	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
 )
@@ -17,11 +16,7 @@ import (
 // run aborted with restart_required false.
 func TestAbortRestartsStoppedCanisters(t *testing.T) {
 	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
-	slow, err := sim.New(sim.Config{StateDir: f.StateDir, ArtifactBytes: 1024,
-		Latency: map[string]time.Duration{"snapshot": 300 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	slow := f.Slow(t, 1024, map[string]time.Duration{"snapshot": 300 * time.Millisecond})
 	st := pipelinetest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

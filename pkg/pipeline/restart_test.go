@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
-	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
 	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
 )
@@ -26,11 +25,7 @@ func freePort(t *testing.T) int {
 // run completes with every operation executed exactly once.
 func TestServerRestartMidRun(t *testing.T) {
 	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
-	slow, err := sim.New(sim.Config{StateDir: f.StateDir, ArtifactBytes: 1024,
-		Latency: map[string]time.Duration{"download": 40 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	slow := f.Slow(t, 1024, map[string]time.Duration{"download": 40 * time.Millisecond})
 	log := &execLog{count: map[int]int{}, by: map[string]int{}}
 	st := pipelinetest.Start(t, f, embedded.Config{Exec: slow, Port: freePort(t), Env: fastRetries, OnExecuted: log.record, Lease: 2 * time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

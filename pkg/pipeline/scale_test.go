@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
-	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
 	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
 )
@@ -32,11 +31,7 @@ func (l *execLog) record(_ string, seq int, worker string) {
 // by compare-and-swap) and both instances of each got work.
 func TestScaledDownloadersAndVerifiers(t *testing.T) {
 	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 4096)
-	slow, err := sim.New(sim.Config{StateDir: f.StateDir, ArtifactBytes: 4096,
-		Latency: map[string]time.Duration{"download": 20 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	slow := f.Slow(t, 4096, map[string]time.Duration{"download": 20 * time.Millisecond})
 	log := &execLog{count: map[int]int{}, by: map[string]int{}}
 	st := pipelinetest.Start(t, f, embedded.Config{Exec: slow, OnExecuted: log.record,
 		Instances: map[string]int{pipeline.ServiceDownloader: 2, pipeline.ServiceVerifier: 2}})

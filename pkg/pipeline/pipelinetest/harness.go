@@ -46,6 +46,17 @@ func NewFleet(t testing.TB, entries []registry.Entry, artifactBytes int64) *Flee
 	return &Fleet{Entries: entries, Root: entries[0].Pid, StateDir: state, File: file, Sim: s}
 }
 
+// Slow opens another simulator on the fleet's state with the given per-call latencies (keys
+// stop, start, snapshot, download, status, registry), to slow a run down for a test.
+func (f *Fleet) Slow(t testing.TB, artifactBytes int64, latency map[string]time.Duration) *sim.Sim {
+	t.Helper()
+	s, err := sim.New(sim.Config{StateDir: f.StateDir, ArtifactBytes: artifactBytes, Latency: latency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // Stack is a running installation for one test.
 type Stack struct {
 	*embedded.Stack
