@@ -51,15 +51,7 @@ run until then. Exit status: 0 when the run is aborted, 1 otherwise (also when t
 func runControl(ctx context.Context, inv *invocation, action string, want pipeline.RunState) error {
 	ff := addFollowFlags(inv.fs)
 	timeout := inv.fs.Duration("timeout", 30*time.Second, "give up when the planner neither answers nor moves the run within `DURATION`")
-	args, err := inv.parse(1, 1, followEnv...)
-	if err != nil {
-		return err
-	}
-	runID := args[0]
-	if err := checkRunID(runID); err != nil {
-		return err
-	}
-	c, err := connect(ctx, ff.cfg)
+	runID, c, err := connectForRun(ctx, inv, ff.cfg)
 	if err != nil {
 		return err
 	}

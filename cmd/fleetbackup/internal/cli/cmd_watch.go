@@ -27,15 +27,7 @@ fleetbackup watch nightly-2026-11-26 --json | tail -n 1`,
 func runWatch(ctx context.Context, inv *invocation) error {
 	ff := addFollowFlags(inv.fs)
 	wait := inv.fs.Bool("wait", false, "wait for a run that does not exist yet, instead of failing")
-	args, err := inv.parse(1, 1, followEnv...)
-	if err != nil {
-		return err
-	}
-	runID := args[0]
-	if err := checkRunID(runID); err != nil {
-		return err
-	}
-	c, err := connect(ctx, ff.cfg)
+	runID, c, err := connectForRun(ctx, inv, ff.cfg)
 	if err != nil {
 		return err
 	}

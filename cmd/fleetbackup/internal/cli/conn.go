@@ -72,6 +72,21 @@ func connect(ctx context.Context, cfg *svc.Config) (*client, error) {
 	return &client{nc: nc, store: store}, nil
 }
 
+// connectForRun parses the one run-id argument of a following command (after its flags are
+// registered), checks it, and connects.
+func connectForRun(ctx context.Context, inv *invocation, cfg *svc.Config) (string, *client, error) {
+	args, err := inv.parse(1, 1, followEnv...)
+	if err != nil {
+		return "", nil, err
+	}
+	runID := args[0]
+	if err := checkRunID(runID); err != nil {
+		return "", nil, err
+	}
+	c, err := connect(ctx, cfg)
+	return runID, c, err
+}
+
 // getRun reads a run record; a missing one is a FailedError naming the run.
 func getRun(ctx context.Context, store *pipeline.Store, runID string) (pipeline.RunRecord, error) {
 	e, err := store.Runs.Get(ctx, runID)
