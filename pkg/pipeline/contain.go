@@ -215,12 +215,7 @@ func (w *OpWorker) containCutShort(ctx context.Context, run RunRecord, seq int, 
 
 // ensureRunning starts a canister unless it already runs.
 func (w *OpWorker) ensureRunning(ctx context.Context, target string) error {
-	return w.Env.Retry.Do(ctx, func() error {
-		if st, err := w.Env.Exec.Status(ctx, target); err == nil && st == executor.StatusRunning {
-			return nil
-		}
-		return w.Env.Exec.Start(ctx, target)
-	})
+	return w.lifecycle(ctx, target, executor.StatusRunning, w.Env.Exec.Start, true)
 }
 
 func (w *OpWorker) opRecord(ctx context.Context, runID string, idx plan.OperationIndex, kind plan.OperationKind, target string) (OpRecord, error) {

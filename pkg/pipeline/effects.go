@@ -32,9 +32,9 @@ func (w *OpWorker) execute(ctx context.Context, j *job) (journal.Receipt, error)
 	var err error
 	switch op.Kind {
 	case plan.KindStop:
-		err = w.lifecycle(ctx, j, target, executor.StatusStopped, w.Env.Exec.Stop)
+		err = w.lifecycle(ctx, target, executor.StatusStopped, w.Env.Exec.Stop, j.rec.Claim.Attempt > 1)
 	case plan.KindStart:
-		err = w.lifecycle(ctx, j, target, executor.StatusRunning, w.Env.Exec.Start)
+		err = w.lifecycle(ctx, target, executor.StatusRunning, w.Env.Exec.Start, j.rec.Claim.Attempt > 1)
 	case plan.KindCreateSnapshot:
 		r.SnapshotID, err = w.snapshot(ctx, j, target)
 	case plan.KindDownloadSnapshot:
@@ -69,12 +69,11 @@ func (w *OpWorker) checkPreflight(j *job) error {
 	return nil
 }
 
-// lifecycle stops or starts a canister. A takeover or a retry (the previous reply may have
-// been lost after the IC acted) looks at the canister first: if it is already where the call
-// would take it, nothing is called again.
-func (w *OpWorker) lifecycle(ctx context.Context, j *job, target string, want executor.Status,
-	call func(context.Context, string) error) error {
-	reconcile := j.rec.Claim.Attempt > 1
+// lifecycle stops or starts a canister. A takeover (reconcile) or a retry (the previous reply
+// may have been lost after the IC acted) looks at the canister first: if it is already where
+// the call would take it, nothing is called again.
+func (w *OpWorker) lifecycle(ctx context.Context, target string, want executor.Status,
+	call func(context.Context, string) error, reconcile bool) error {
 	return w.Env.Retry.Do(ctx, func() error {
 		if reconcile {
 			if st, err := w.Env.Exec.Status(ctx, target); err == nil && st == want {
