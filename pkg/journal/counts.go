@@ -8,11 +8,17 @@ import "github.com/fleetbackup/fleetbackup/pkg/plan"
 // every transition; CountOps builds it from a whole journal.
 type Counts struct {
 	// Total is the number of operations; the others count operations per state.
-	Total, Ready, Pending, Blocked, Completed, Failed, Skipped int
+	Total     int `json:"total"`
+	Ready     int `json:"ready"`
+	Pending   int `json:"pending"`
+	Blocked   int `json:"blocked"`
+	Completed int `json:"completed"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
 	// StopsCompleted is the number of stop operations in state completed.
-	StopsCompleted int
+	StopsCompleted int `json:"stops_completed"`
 	// StartsUnfinished is the number of start operations neither completed nor skipped.
-	StartsUnfinished int
+	StartsUnfinished int `json:"starts_unfinished"`
 }
 
 // CountOps counts ops.

@@ -73,7 +73,7 @@ func (p *Planner) finishContainment(ctx context.Context, runID string, cause err
 	}
 	_, err = p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
 		if counts != nil {
-			r.Counts, r.RestartRequired = countsOf(*counts), counts.RestartRequired()
+			r.Counts, r.RestartRequired = *counts, counts.RestartRequired()
 		}
 		r.Containment = &Containment{State: ContainDone}
 		if cause != nil {

@@ -93,7 +93,7 @@ func (w *OpWorker) exportJournal(ctx context.Context, j *job, r journal.Receipt)
 	for i, s := range stored {
 		receipts[i] = s.Receipt
 	}
-	j.finalCounts = countsOf(journal.CountOps(ops))
+	j.finalCounts = journal.CountOps(ops)
 	return journal.Assemble(j.run.Journal, ops, receipts)
 }
 
@@ -118,7 +118,7 @@ func (w *OpWorker) completeRunFromRecords(ctx context.Context, run RunRecord, rp
 		}
 		c.Add(rec.Value.Op.Kind, rec.Value.Op.State)
 	}
-	return w.completeRun(ctx, &job{run: run, rp: rp, finalCounts: countsOf(c)})
+	return w.completeRun(ctx, &job{run: run, rp: rp, finalCounts: c})
 }
 
 // completeRun marks the run completed, with exact counts and where its backup lives.
@@ -131,7 +131,7 @@ func (w *OpWorker) completeRun(ctx context.Context, j *job) error {
 		}
 		r.State = RunCompleted
 		r.Counts = j.finalCounts
-		r.RestartRequired = j.finalCounts.journal().RestartRequired()
+		r.RestartRequired = j.finalCounts.RestartRequired()
 		r.ManifestPath, r.BackupDir = &manifestPath, &dir
 		r.UpdatedAt = w.Env.rfc3339()
 		return nil

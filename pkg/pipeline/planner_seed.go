@@ -48,7 +48,7 @@ func (p *Planner) seedJournal(ctx context.Context, bp *plan.Plan, j *journal.Jou
 }
 
 func (p *Planner) markRunning(ctx context.Context, bp *plan.Plan, j *journal.Journal, expires string) error {
-	counts := countsOf(journal.CountOps(j.Operations))
+	counts := journal.CountOps(j.Operations)
 	return p.setRunState(ctx, bp.RunID, RunRunning, func(r *RunRecord) {
 		r.PlanID = bp.PlanID
 		r.Journal = j.Header()

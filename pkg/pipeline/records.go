@@ -37,20 +37,8 @@ func (s RunState) Terminal() bool {
 }
 
 // Counts are the run's operations by journal state, plus the two counters that decide
-// restart_required in O(1).
-type Counts struct {
-	Total     int `json:"total"`
-	Ready     int `json:"ready"`
-	Pending   int `json:"pending"`
-	Blocked   int `json:"blocked"`
-	Completed int `json:"completed"`
-	Failed    int `json:"failed"`
-	Skipped   int `json:"skipped"`
-	// StopsCompleted counts completed stop operations.
-	StopsCompleted int `json:"stops_completed"`
-	// StartsUnfinished counts start operations neither completed nor skipped.
-	StartsUnfinished int `json:"starts_unfinished"`
-}
+// restart_required in O(1) (journal.Counts, whose JSON is the run record's `counts`).
+type Counts = journal.Counts
 
 // RunRecord is `<prefix>_runs/<run_id>`: what an operator watches.
 type RunRecord struct {

@@ -133,7 +133,7 @@ func (p *Planner) resetFailed(ctx context.Context, runID string, recs []OpRecord
 func (p *Planner) reopen(ctx context.Context, runID string, counts *journal.Counts) (RunRecord, error) {
 	e, err := p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
 		if counts != nil {
-			r.Counts, r.RestartRequired = countsOf(*counts), counts.RestartRequired()
+			r.Counts, r.RestartRequired = *counts, counts.RestartRequired()
 		}
 		r.State, r.Error, r.Containment = RunRunning, nil, nil
 		r.Retries++
