@@ -57,6 +57,31 @@ func (n Names) ControlSubject(runID string) string { return n.Prefix + ".runs.co
 // ControlWildcard matches every run's control subject.
 func (n Names) ControlWildcard() string { return n.Prefix + ".runs.control.*" }
 
+// ControlRunID returns the run id of a control subject, and false when subject is not a
+// control subject of this installation or its run id token is not a valid run id.
+func (n Names) ControlRunID(subject string) (string, bool) {
+	return runIDAfter(subject, n.Prefix+".runs.control.")
+}
+
+// InternalSubject is where the planner publishes messages to itself about one run (work it
+// defers or wakes up later); only the planner publishes or consumes it.
+func (n Names) InternalSubject(runID string) string { return n.Prefix + ".runs.internal." + runID }
+
+// InternalWildcard matches every run's internal subject.
+func (n Names) InternalWildcard() string { return n.Prefix + ".runs.internal.*" }
+
+// InternalRunID returns the run id of an internal subject, and false when subject is not an
+// internal subject of this installation or its run id token is not a valid run id.
+func (n Names) InternalRunID(subject string) (string, bool) {
+	return runIDAfter(subject, n.Prefix+".runs.internal.")
+}
+
+// RequestSubjects lists the subjects the request stream captures and the planner consumes:
+// run requests, run control and the planner's internal messages.
+func (n Names) RequestSubjects() []string {
+	return []string{n.RequestSubject(), n.ControlWildcard(), n.InternalWildcard()}
+}
+
 // OpSubject is the dispatch subject of one operation kind.
 func (n Names) OpSubject(kind string) string { return n.Prefix + ".ops." + kind }
 
@@ -78,6 +103,14 @@ func (n Names) PlansBucket() string { return n.Prefix + "_plans" }
 // ArtifactsBucket holds one download-journal entry per target.
 func (n Names) ArtifactsBucket() string { return n.Prefix + "_artifacts" }
 
+// LocksBucket holds one key per locked canister: the run that holds it (DESIGN §3, §4).
+func (n Names) LocksBucket() string { return n.Prefix + "_locks" }
+
+// Buckets lists every KV bucket of the installation.
+func (n Names) Buckets() []string {
+	return []string{n.RunsBucket(), n.OpsBucket(), n.PlansBucket(), n.ArtifactsBucket(), n.LocksBucket()}
+}
+
 // ConsumerSubjects lists the subjects each durable consumer filters on.
 func (n Names) ConsumerSubjects() map[string][]string {
 	return map[string][]string{
@@ -90,3 +123,14 @@ func (n Names) ConsumerSubjects() map[string][]string {
 
 // RunIDPattern is the contract's rule for run ids.
 var RunIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
+
+// ValidRunID reports whether s is a valid run id, and so a single subject token.
+func ValidRunID(s string) bool { return RunIDPattern.MatchString(s) }
+
+func runIDAfter(subject, prefix string) (string, bool) {
+	runID, ok := strings.CutPrefix(subject, prefix)
+	if !ok || !ValidRunID(runID) {
+		return "", false
+	}
+	return runID, true
+}

@@ -9,12 +9,30 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
+// DefaultMaxDeliver is how many times a consumer delivers one message before it gives up on
+// it. The worker hands a message back after a backoff that starts at 100 ms and doubles up to
+// 15 s (worker.DefaultBackoffBase, worker.DefaultBackoffMax), or after the handler's own hint
+// when that is longer. Legitimate waits in fleetbackup are long: an operation held by another
+// worker until its lease ends (30 s by default; such a hand-back waits the lease), a
+// containment waiting for in-flight calls, a NATS outage of a few minutes, a queued run
+// waiting for locks. 100 deliveries give about 23 minutes of backoff alone (eight hand-backs
+// of 25.5 s in all reach the 15 s ceiling, then 91 more of 15 s) before the worker gives up
+// on the last delivery, so only a message that can never succeed gets there; a wait that may
+// last longer (a run queued behind a long run) must not be a chain of hand-backs. The worker
+// terminates a message on its last delivery; MaxDeliver on the consumer is the backstop for a
+// worker that dies then (the server stops redelivering it and publishes a max-deliveries
+// advisory).
+const DefaultMaxDeliver = 100
+
 // SetupConfig tunes the streams and consumers; the zero value means the defaults.
 type SetupConfig struct {
 	Replicas int           // stream and bucket replicas; default 1
 	AckWait  time.Duration // how long a silent worker keeps a message; default 30s
 	// DuplicateWindow is the request stream's de-duplication window; default 10 minutes.
 	DuplicateWindow time.Duration
+	// MaxDeliver is every consumer's limit of deliveries of one message; default
+	// DefaultMaxDeliver.
+	MaxDeliver int
 }
 
 func (c SetupConfig) withDefaults() SetupConfig {
@@ -27,11 +45,17 @@ func (c SetupConfig) withDefaults() SetupConfig {
 	if c.DuplicateWindow <= 0 {
 		c.DuplicateWindow = 10 * time.Minute
 	}
+	if c.MaxDeliver <= 0 {
+		c.MaxDeliver = DefaultMaxDeliver
+	}
 	return c
 }
 
 // Setup creates or updates every stream, consumer and bucket of an installation. It is
-// idempotent: every service runs it at start.
+// idempotent: every service runs it at start. An existing installation is updated in place:
+// the server allows a stream's subjects and a durable consumer's filter subjects, MaxDeliver
+// and AckWait to change (nats-server checkNewConsumerConfig), and keeps their messages and
+// delivery state.
 func Setup(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig) error {
 	cfg = cfg.withDefaults()
 	if err := setupStreams(ctx, js, n, cfg); err != nil {
@@ -40,7 +64,7 @@ func Setup(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig
 	if err := setupConsumers(ctx, js, n, cfg); err != nil {
 		return err
 	}
-	for _, b := range []string{n.RunsBucket(), n.OpsBucket(), n.PlansBucket(), n.ArtifactsBucket()} {
+	for _, b := range n.Buckets() {
 		if err := setupBucket(ctx, js, b, cfg); err != nil {
 			return err
 		}
@@ -54,6 +78,11 @@ func Setup(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig
 // (a plan "not found", a run that seems not to be running). Reads served by the stream
 // leader see every acknowledged write. An existing bucket is left as it is, because updating
 // it through the KV API would turn direct gets on again under handles already bound.
+//
+// Every bucket keeps 8 revisions per key, the locks bucket included: a lock changes only by
+// compare-and-swap on its last revision, so history costs it nothing in correctness, and
+// `nats kv history` then shows which runs held a canister before, which explains a run that
+// waited; the storage is a few small entries per canister.
 func setupBucket(ctx context.Context, js jetstream.JetStream, bucket string, cfg SetupConfig) error {
 	_, err := js.KeyValue(ctx, bucket)
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
@@ -89,7 +118,7 @@ func disableDirectGet(ctx context.Context, js jetstream.JetStream, stream string
 func setupStreams(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig) error {
 	streams := []jetstream.StreamConfig{{
 		Name:       n.RequestStream(),
-		Subjects:   []string{n.RequestSubject(), n.ControlWildcard()},
+		Subjects:   n.RequestSubjects(),
 		Retention:  jetstream.WorkQueuePolicy,
 		Duplicates: cfg.DuplicateWindow,
 		Replicas:   cfg.Replicas,
@@ -111,7 +140,7 @@ func setupStreams(ctx context.Context, js jetstream.JetStream, n Names, cfg Setu
 }
 
 func setupConsumers(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig) error {
-	planner := consumerConfig(ConsumerPlanner, []string{n.RequestSubject(), n.ControlWildcard()}, cfg)
+	planner := consumerConfig(ConsumerPlanner, n.RequestSubjects(), cfg)
 	if _, err := js.CreateOrUpdateConsumer(ctx, n.RequestStream(), planner); err != nil {
 		return fmt.Errorf("creating consumer %s: %w", ConsumerPlanner, err)
 	}
@@ -130,6 +159,7 @@ func consumerConfig(name string, subjects []string, cfg SetupConfig) jetstream.C
 		AckPolicy:      jetstream.AckExplicitPolicy,
 		AckWait:        cfg.AckWait,
 		MaxAckPending:  1000,
+		MaxDeliver:     cfg.MaxDeliver,
 		Replicas:       cfg.Replicas,
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
@@ -40,7 +40,7 @@ func (w *OpWorker) fail(ctx context.Context, j *job, cause error) error {
 	if err := w.Env.moveCount(ctx, j.run.RunID, op.Kind, journal.StatePending, journal.StateFailed); err != nil {
 		return err
 	}
-	return w.Env.failRun(ctx, j.run.RunID, fmt.Errorf("%s failed: %w", op.OperationID, cause), isManagement(op.Kind))
+	return w.Env.failRun(ctx, j.run.RunID, fmt.Errorf("%s failed: %w", op.OperationID, cause), runs.IsManagement(op.Kind))
 }
 
 // keepIfLost turns a lost claim into a hand-back of the message after a lease: the new owner
@@ -73,29 +73,9 @@ func (w *OpWorker) record(ctx context.Context, j *job, r journal.Receipt) error 
 // operation also starts containment: the planner restarts every canister the run may have
 // stopped (see contain).
 func (e *Env) failRun(ctx context.Context, runID string, cause error, management bool) error {
-	msg := cause.Error()
-	contain := false
-	_, err := e.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
-		if r.State.Terminal() && (!management || r.Containment != nil || r.State != RunFailed) {
-			return kvstore.ErrNoChange
-		}
-		if !r.State.Terminal() {
-			r.State, r.Error = RunFailed, &msg
-		}
-		if management {
-			r.Containment = &Containment{State: ContainPending}
-			contain = true
-		}
-		r.UpdatedAt = e.rfc3339()
-		return nil
-	})
-	if err != nil || !contain {
+	rec, err := e.applyIfAllowed(ctx, runID, runs.Fail{Reason: cause.Error(), Contain: management})
+	if err != nil || !rec.ContainmentPending() {
 		return err
 	}
 	return e.requestContainment(ctx, runID)
-}
-
-// requestContainment asks the planner to restart the run's stopped canisters.
-func (e *Env) requestContainment(ctx context.Context, runID string) error {
-	return SendControl(ctx, e.Store, runID, actionContain)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
@@ -33,10 +34,13 @@ func (e *errInFlight) Error() string { return fmt.Sprintf("%s still in flight", 
 // running canister is not started again.
 func (p *Planner) contain(ctx context.Context, runID string) error {
 	run, err := p.Env.Store.Runs.Get(ctx, runID)
+	if errors.Is(err, kvstore.ErrNotFound) {
+		return worker.Reject(fmt.Errorf("containment of run %s: %w", runID, err))
+	}
 	if err != nil {
 		return retryLater(err)
 	}
-	if run.Value.Containment == nil || run.Value.Containment.State == ContainDone {
+	if !run.Value.ContainmentPending() {
 		return nil
 	}
 	w := p.containmentWorker()
@@ -65,24 +69,17 @@ func (p *Planner) containmentWorker() *OpWorker {
 }
 
 // finishContainment records the outcome, with counts recomputed from the operation records
-// so that restart_required is exact whatever count updates a crash may have lost.
+// so that the counts are exact whatever count updates a crash may have lost.
 func (p *Planner) finishContainment(ctx context.Context, runID string, cause error) error {
 	counts, err := p.recount(ctx, runID)
 	if err != nil {
 		return err
 	}
-	_, err = p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
-		if counts != nil {
-			r.Counts, r.RestartRequired = *counts, counts.RestartRequired()
-		}
-		r.Containment = &Containment{State: ContainDone}
-		if cause != nil {
-			msg := cause.Error()
-			r.Containment = &Containment{State: ContainFailed, Error: &msg}
-		}
-		r.UpdatedAt = p.Env.rfc3339()
-		return nil
-	})
+	ev := runs.FinishContainment{Counts: counts}
+	if cause != nil {
+		ev.Err = cause.Error()
+	}
+	_, err = p.Env.applyIfAllowed(ctx, runID, ev)
 	return err
 }
 

@@ -1,14 +1,19 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
 // Control actions published to fb.runs.control.<run_id>.
@@ -29,25 +34,19 @@ type ControlMessage struct {
 // ErrControlRefused says a control action does not apply to the run as it stands.
 var ErrControlRefused = errors.New("control action refused")
 
+// handleControl applies an operator's control action. A subject whose run id is not valid,
+// or a body that is not a control message, can never succeed: it is rejected (terminated and
+// counted). An action the run's state does not allow is refused, answered, and acknowledged.
 func (p *Planner) handleControl(ctx context.Context, runID string, msg jetstream.Msg) error {
-	var cm ControlMessage
-	if err := json.Unmarshal(msg.Data(), &cm); err != nil {
-		p.reply(msg, Reply{RunID: runID, Error: "malformed control message: " + err.Error(), Refused: true})
-		return nil
+	if !bus.RunIDPattern.MatchString(runID) {
+		return worker.Reject(fmt.Errorf("control subject %s: invalid run id", msg.Subject()))
 	}
-	var err error
-	switch cm.Action {
-	case actionContain:
-		return p.contain(ctx, runID)
-	case ActionAbort:
-		err = p.abort(ctx, runID)
-	case ActionRetry:
-		err = p.retry(ctx, runID, false, redelivered(msg))
-	case ActionResume:
-		err = p.retry(ctx, runID, true, redelivered(msg))
-	default:
-		err = fmt.Errorf("%w: unknown action %q (want retry, abort or resume)", ErrControlRefused, cm.Action)
+	cm, err := decodeControl(msg.Data())
+	if err != nil {
+		p.reply(msg, Reply{RunID: runID, Error: err.Error(), Refused: true})
+		return worker.Reject(fmt.Errorf("control message for run %s: %w", runID, err))
 	}
+	err = p.control(ctx, runID, cm.Action, redelivered(msg))
 	if err != nil && !errors.Is(err, ErrControlRefused) {
 		return retryOnErr(err)
 	}
@@ -62,6 +61,31 @@ func (p *Planner) handleControl(ctx context.Context, runID string, msg jetstream
 	return nil
 }
 
+func decodeControl(data []byte) (ControlMessage, error) {
+	var cm ControlMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cm); err != nil {
+		return cm, fmt.Errorf("malformed control message: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return cm, errors.New("malformed control message: trailing data")
+	}
+	return cm, nil
+}
+
+func (p *Planner) control(ctx context.Context, runID, action string, redelivered bool) error {
+	switch action {
+	case ActionAbort:
+		return p.abort(ctx, runID)
+	case ActionRetry:
+		return p.retry(ctx, runID, false, redelivered)
+	case ActionResume:
+		return p.retry(ctx, runID, true, redelivered)
+	}
+	return fmt.Errorf("%w: unknown action %q (want retry, abort or resume)", ErrControlRefused, action)
+}
+
 func redelivered(msg jetstream.Msg) bool {
 	md, err := msg.Metadata()
 	return err == nil && md.NumDelivered > 1
@@ -69,27 +93,17 @@ func redelivered(msg jetstream.Msg) bool {
 
 // abort ends a run that is not completed: no more dispatch, every stopped canister restarted.
 func (p *Planner) abort(ctx context.Context, runID string) error {
-	_, err := p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
-		switch r.State {
-		case RunCompleted, RunRejected, RunAborted:
-			return fmt.Errorf("%w: run %s is %s", ErrControlRefused, runID, r.State)
-		}
-		msg := "aborted by operator"
-		if r.Error != nil {
-			msg += " (after: " + *r.Error + ")"
-		}
-		r.State, r.Error = RunAborted, &msg
-		if r.Containment == nil || r.Containment.State != ContainDone {
-			r.Containment = &Containment{State: ContainPending}
-		}
-		r.UpdatedAt = p.Env.rfc3339()
-		return nil
-	})
-	if errors.Is(err, kvstore.ErrNotFound) {
+	rec, err := p.Env.applyRun(ctx, runID, runs.Abort{})
+	switch {
+	case errors.Is(err, kvstore.ErrNotFound):
 		return fmt.Errorf("%w: no run %s", ErrControlRefused, runID)
-	}
-	if err != nil {
+	case errors.Is(err, runs.ErrRefused):
+		return fmt.Errorf("%w: %v", ErrControlRefused, err)
+	case err != nil:
 		return err
+	}
+	if !rec.ContainmentPending() {
+		return nil
 	}
 	return p.Env.requestContainment(ctx, runID)
 }

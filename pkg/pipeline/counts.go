@@ -5,6 +5,7 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // moveCount records one operation's transition in the run record (one compare-and-swap),
@@ -14,11 +15,6 @@ func (e *Env) moveCount(ctx context.Context, runID string, kind plan.OperationKi
 	if from == to {
 		return nil
 	}
-	_, err := e.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
-		r.Counts.Apply(kind, from, to)
-		r.RestartRequired = r.Counts.RestartRequired()
-		r.UpdatedAt = e.rfc3339()
-		return nil
-	})
+	_, err := e.applyIfAllowed(ctx, runID, runs.Count{Kind: kind, From: from, To: to})
 	return err
 }

@@ -38,9 +38,9 @@ func (w *OpWorker) execute(ctx context.Context, j *job) (journal.Receipt, error)
 	case plan.KindCreateSnapshot:
 		r.SnapshotID, err = w.snapshot(ctx, j, target)
 	case plan.KindDownloadSnapshot:
-		r.ArtifactPath, err = w.download(ctx, j, target)
+		r.ArtifactPath, err = w.download(ctx, j)
 	case plan.KindVerifyArtifact:
-		r.Checksum, err = w.verify(ctx, j, target)
+		r.Checksum, err = w.verify(ctx, j)
 	default:
 		err = fmt.Errorf("operation kind %s is not executed by workers", op.Kind)
 	}
@@ -130,29 +130,36 @@ func (w *OpWorker) putArtifact(ctx context.Context, runID string, e artifact.Ent
 // runDir is the run's backup directory.
 func (w *OpWorker) runDir(runID string) string { return filepath.Join(w.Env.BackupRoot, runID) }
 
-func (w *OpWorker) download(ctx context.Context, j *job, target string) (*string, error) {
-	key := ArtifactKey(j.run.RunID, target)
-	entry, err := w.Env.Store.Artifacts.Get(ctx, key)
+// download fetches a target's snapshot into its staging directory, derived from the plan
+// (artifactDirs), never from the record in KV.
+func (w *OpWorker) download(ctx context.Context, j *job) (*string, error) {
+	target, err := planTarget(j)
 	if err != nil {
 		return nil, err
 	}
-	seg := plan.Seg(target)
-	temp := filepath.Join(w.runDir(j.run.RunID), seg+".tmp")
+	a, err := w.loadArtifact(ctx, j.run.RunID, target)
+	if err != nil {
+		return nil, err
+	}
 	err = w.Env.Retry.Do(ctx, func() error {
-		if err := os.RemoveAll(temp); err != nil {
+		if err := os.RemoveAll(a.staging); err != nil {
 			return err
 		}
-		if err := os.MkdirAll(temp, 0o755); err != nil {
+		if err := os.MkdirAll(a.staging, 0o755); err != nil {
 			return err
 		}
-		return w.Env.Exec.DownloadSnapshot(ctx, target, entry.Value.SnapshotID, temp, false)
+		return w.Env.Exec.DownloadSnapshot(ctx, target, a.entry.SnapshotID, a.staging, false)
 	})
+	if endErr := w.dropIfEnded(ctx, j.run.RunID, a.staging); endErr != nil {
+		return nil, endErr
+	}
 	if err != nil {
 		return nil, err
 	}
-	_, err = w.Env.Store.Artifacts.Update(ctx, key, func(e *artifact.Entry) error {
-		e.TempPath = &temp
+	_, err = w.Env.Store.Artifacts.Update(ctx, a.key, func(e *artifact.Entry) error {
+		e.TempPath = &a.staging
 		return e.AdvanceTo(artifact.StateDownloaded, w.Env.marker())
 	})
+	seg := filepath.Base(a.durable)
 	return &seg, err
 }

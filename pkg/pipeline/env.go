@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/timestamp"
 )
@@ -26,6 +27,16 @@ type Env struct {
 	Retry RetryPolicy
 	// Lease is how long a claim lasts without renewal; default 30s.
 	Lease time.Duration
+	// MaxDeliver is the consumers' delivery limit (bus.SetupConfig.MaxDeliver); default
+	// bus.DefaultMaxDeliver.
+	MaxDeliver int
+}
+
+func (e *Env) maxDeliver() uint64 {
+	if e.MaxDeliver > 0 {
+		return uint64(e.MaxDeliver)
+	}
+	return uint64(bus.DefaultMaxDeliver)
 }
 
 func (e *Env) now() time.Time {

@@ -9,9 +9,9 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/artifact"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/layout"
 	"github.com/fleetbackup/fleetbackup/pkg/manifest"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // finalize promotes every verified artifact, exports the plan and both journals from KV, and
@@ -124,17 +124,7 @@ func (w *OpWorker) completeRunFromRecords(ctx context.Context, run RunRecord, rp
 // completeRun marks the run completed, with exact counts and where its backup lives.
 func (w *OpWorker) completeRun(ctx context.Context, j *job) error {
 	dir := w.runDir(j.run.RunID)
-	manifestPath := filepath.Join(dir, layout.ManifestFile)
-	_, err := w.Env.Store.Runs.Update(ctx, j.run.RunID, func(r *RunRecord) error {
-		if r.State.Terminal() {
-			return kvstore.ErrNoChange
-		}
-		r.State = RunCompleted
-		r.Counts = j.finalCounts
-		r.RestartRequired = j.finalCounts.RestartRequired()
-		r.ManifestPath, r.BackupDir = &manifestPath, &dir
-		r.UpdatedAt = w.Env.rfc3339()
-		return nil
-	})
+	_, err := w.Env.applyIfAllowed(ctx, j.run.RunID, runs.Complete{Counts: j.finalCounts,
+		ManifestPath: filepath.Join(dir, layout.ManifestFile), BackupDir: dir})
 	return err
 }

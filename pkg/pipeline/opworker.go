@@ -13,9 +13,12 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
@@ -51,23 +54,11 @@ type job struct {
 
 // Handle implements worker.Handler.
 func (w *OpWorker) Handle(ctx context.Context, msg jetstream.Msg) error {
-	var dm DispatchMessage
-	if err := json.Unmarshal(msg.Data(), &dm); err != nil {
-		return fmt.Errorf("malformed dispatch message: %w", err)
-	}
-	runEntry, err := w.Env.Store.Runs.Get(ctx, dm.RunID)
+	run, rp, dm, err := w.load(ctx, msg)
 	if err != nil {
-		return retryLater(err)
+		return err
 	}
-	run := runEntry.Value
-	rp, err := w.plans.get(ctx, w.Env.Store, run.RunID, run.Order)
-	if err != nil {
-		return retryLater(err)
-	}
-	if dm.Sequence < 0 || dm.Sequence >= len(rp.plan.Phases) {
-		return fmt.Errorf("run %s has no operation %d", run.RunID, dm.Sequence)
-	}
-	if !run.accepts(rp.plan.Phases[dm.Sequence].Kind) {
+	if !run.Accepts(rp.plan.Phases[dm.Sequence].Kind) {
 		return nil // a retry republishes what a failed or aborted run still needs
 	}
 	key := OpKey(run.RunID, dm.Sequence)
@@ -80,6 +71,37 @@ func (w *OpWorker) Handle(ctx context.Context, msg jetstream.Msg) error {
 	return w.act(ctx, msg, &job{run: run, rp: rp, rec: rec, from: from}, v)
 }
 
+// load decodes a dispatch message and reads its run and plan. A message that is malformed or
+// names a run, plan or operation that does not exist can never succeed: it is rejected.
+func (w *OpWorker) load(ctx context.Context, msg jetstream.Msg) (RunRecord, *runPlan, DispatchMessage, error) {
+	var dm DispatchMessage
+	if err := json.Unmarshal(msg.Data(), &dm); err != nil || !bus.RunIDPattern.MatchString(dm.RunID) {
+		return RunRecord{}, nil, dm, worker.Reject(fmt.Errorf("malformed dispatch message %q", msg.Data()))
+	}
+	runEntry, err := w.Env.Store.Runs.Get(ctx, dm.RunID)
+	if err != nil {
+		return RunRecord{}, nil, dm, rejectIfMissing(err)
+	}
+	run := runEntry.Value
+	rp, err := w.plans.get(ctx, w.Env.Store, run.RunID, run.Order)
+	if err != nil {
+		return run, nil, dm, rejectIfMissing(err)
+	}
+	if dm.Sequence < 0 || dm.Sequence >= len(rp.plan.Phases) {
+		return run, rp, dm, worker.Reject(fmt.Errorf("run %s has no operation %d", run.RunID, dm.Sequence))
+	}
+	return run, rp, dm, nil
+}
+
+// rejectIfMissing rejects a message whose record does not exist and hands back one whose
+// read failed (a store error is transient).
+func rejectIfMissing(err error) error {
+	if errors.Is(err, kvstore.ErrNotFound) {
+		return worker.Reject(err)
+	}
+	return retryLater(err)
+}
+
 // act carries out the claim step's verdict.
 func (w *OpWorker) act(ctx context.Context, msg jetstream.Msg, j *job, v verdict) error {
 	seq := j.rec.Op.Sequence
@@ -90,7 +112,7 @@ func (w *OpWorker) act(ctx context.Context, msg jetstream.Msg, j *job, v verdict
 		}
 		return retryOnErr(w.handoff(j.run).propagate(ctx, j.run.RunID, j.rp.graph, seq))
 	case alreadyFailed: // the run's failure may not have been recorded
-		return retryOnErr(w.Env.failRun(ctx, j.run.RunID, lastFailure(j.rec), isManagement(j.rec.Op.Kind)))
+		return retryOnErr(w.Env.failRun(ctx, j.run.RunID, lastFailure(j.rec), runs.IsManagement(j.rec.Op.Kind)))
 	case notReady:
 		return nil
 	case busy:
@@ -112,7 +134,7 @@ func (w *OpWorker) fenced(ctx context.Context, j *job) (bool, error) {
 		_ = w.release(context.WithoutCancel(ctx), j.run.RunID, j.rec.Op.Sequence, j.rec.Claim.Attempt)
 		return true, err
 	}
-	if cur.Value.accepts(j.rec.Op.Kind) {
+	if cur.Value.Accepts(j.rec.Op.Kind) {
 		j.run = cur.Value
 		return false, nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
@@ -35,31 +36,56 @@ func (p *Planner) Handle(ctx context.Context, msg jetstream.Msg) error {
 	if runID, ok := strings.CutPrefix(msg.Subject(), names.Prefix+".runs.control."); ok {
 		return p.handleControl(ctx, runID, msg)
 	}
-	return fmt.Errorf("planner: unexpected subject %s", msg.Subject())
+	if runID, ok := strings.CutPrefix(msg.Subject(), names.Prefix+".runs.internal."); ok {
+		return p.handleInternal(ctx, runID, msg)
+	}
+	return worker.Reject(fmt.Errorf("planner: unexpected subject %s", msg.Subject()))
 }
 
+// handleRequest takes a run request from decoding to running (or queued, or rejected). A
+// copy of a request, malformed or not, never moves a run that exists: the run state machine
+// refuses, and the copy is answered with the run's state.
 func (p *Planner) handleRequest(ctx context.Context, msg jetstream.Msg) error {
 	req, err := DecodeRequest(msg.Data())
 	if err != nil {
-		return p.reject(ctx, msg, GuessRunID(msg.Data()), "", err)
+		return p.rejectNew(ctx, msg, GuessRunID(msg.Data()), err)
 	}
 	if req.RunID == "" {
 		req.RunID = generatedRunID(req, msg, p.Env)
 	}
 	run, fresh, err := p.openRun(ctx, req)
-	if err != nil {
-		return p.reject(ctx, msg, "", req.RunID, err)
-	}
-	if !fresh && run.State != RunPlanning && run.State != RunPreflight {
-		p.reply(msg, replyFor(run))
-		return nil // a repeat of a request whose run already went past planning
-	}
-	err = p.plan(ctx, req)
 	var bad *RequestError
 	switch {
-	case err == nil:
 	case errors.As(err, &bad):
-		return p.reject(ctx, msg, req.RunID, "", err)
+		return p.refuseCopy(msg, req.RunID, err)
+	case err != nil:
+		return retryLater(err) // a store error: the request is handed back, not lost
+	case !fresh && run.State != RunPlanning && run.State != RunPreflight:
+		return p.answerRepeat(ctx, msg, run)
+	}
+	return p.planAndReply(ctx, msg, req)
+}
+
+// answerRepeat answers a copy of a request whose run went past planning. A redelivery (the
+// planner may have crashed right after starting the run) repeats the initial dispatch,
+// which is idempotent.
+func (p *Planner) answerRepeat(ctx context.Context, msg jetstream.Msg, run RunRecord) error {
+	if run.State == RunRunning && redelivered(msg) {
+		if err := p.dispatchRun(ctx, run); err != nil {
+			return retryOnErr(err)
+		}
+	}
+	p.reply(msg, replyFor(run))
+	return nil
+}
+
+func (p *Planner) planAndReply(ctx context.Context, msg jetstream.Msg, req *Request) error {
+	err := p.plan(ctx, req)
+	var bad *RequestError
+	switch {
+	case err == nil, errors.Is(err, runs.ErrRefused): // the run moved on meanwhile (a copy, an abort)
+	case errors.As(err, &bad):
+		return p.rejectRun(ctx, msg, req.RunID, err)
 	case (executor.IsTransient(err) || isInfrastructure(err)) && ctx.Err() == nil:
 		return &worker.Retry{Delay: p.Env.Retry.withDefaults().Max, Err: err}
 	default:
@@ -78,11 +104,7 @@ func (p *Planner) handleRequest(ctx context.Context, msg jetstream.Msg) error {
 // openRun creates the run record, or finds the one a previous delivery of the same request
 // created. The same run id with a different request is a RequestError.
 func (p *Planner) openRun(ctx context.Context, req *Request) (RunRecord, bool, error) {
-	now := p.Env.rfc3339()
-	rec := RunRecord{
-		RunID: req.RunID, Fleet: req.Fleet, Network: req.Network, State: RunPlanning,
-		CreatedAt: now, UpdatedAt: now, Order: req.Order, RequestDigest: req.Digest(),
-	}
+	rec := runs.New(req.RunID, req.Fleet, req.Network, req.Order, string(req.OnConflict), req.Digest(), p.Env.rfc3339())
 	_, err := p.Env.Store.Runs.Create(ctx, req.RunID, rec)
 	if err == nil {
 		return rec, true, nil

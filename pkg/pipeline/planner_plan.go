@@ -5,39 +5,26 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
-	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/manifest"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/preflight"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
-// plan takes a new (or interrupted) run from planning to running. Each step is idempotent,
-// so a planner that crashed half-way is simply repeated by the next delivery.
+// plan takes a new (or interrupted) run from planning to running, or to queued or rejected
+// when other runs hold its canisters. Each step is idempotent, so a planner that crashed
+// half-way is simply repeated by the next delivery; a step the run state machine refuses (the
+// run moved on) ends planning with a *runs.Refusal.
 func (p *Planner) plan(ctx context.Context, req *Request) error {
 	bp, err := p.loadOrBuildPlan(ctx, req)
 	if err != nil {
 		return err
 	}
-	j, err := journal.New(bp)
-	if err != nil {
-		return err
-	}
-	expires, err := p.acceptPreflight(ctx, bp, j)
-	if err != nil {
-		return err
-	}
-	g := dispatch.Build(bp, req.Order)
-	if err := p.seedJournal(ctx, bp, j, g); err != nil {
-		return err
-	}
-	if err := p.markRunning(ctx, bp, j, expires); err != nil {
-		return err
-	}
-	return p.dispatchInitial(ctx, bp.RunID, g)
+	_, err = p.admit(ctx, req.RunID, bp)
+	return err
 }
 
 // loadOrBuildPlan returns the stored plan of an interrupted run, or builds, proves and stores
@@ -52,7 +39,7 @@ func (p *Planner) loadOrBuildPlan(ctx context.Context, req *Request) (*plan.Plan
 	if err != nil {
 		return nil, err
 	}
-	if err := p.setRunState(ctx, bp.RunID, RunPreflight, func(r *RunRecord) { r.PlanID = bp.PlanID }); err != nil {
+	if _, err := p.Env.applyRun(ctx, bp.RunID, runs.Plan{PlanID: bp.PlanID}); err != nil {
 		return nil, err
 	}
 	if err := p.provePreflight(ctx, bp); err != nil {
@@ -143,9 +130,8 @@ func (p *Planner) provePreflight(ctx context.Context, bp *plan.Plan) error {
 	if err != nil {
 		return err
 	}
-	return p.setRunState(ctx, bp.RunID, RunPreflight, func(r *RunRecord) {
-		r.PreflightValidatedAt, r.PreflightExpiresAt = &validated, &expires
-	})
+	_, err = p.Env.applyRun(ctx, bp.RunID, runs.Proven{ValidatedAt: validated, ExpiresAt: expires})
+	return err
 }
 
 // prove runs preflight against bp (changing its authorities) and returns its window.

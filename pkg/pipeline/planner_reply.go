@@ -8,6 +8,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // Reply is what the planner answers on a request's reply subject, when it has one.
@@ -37,34 +38,36 @@ func (p *Planner) reply(msg jetstream.Msg, r Reply) {
 	_ = p.Env.Store.JS.Conn().Publish(to, data)
 }
 
-// reject records a rejected request. runID is the run whose record says so ("" for none);
-// otherRunID names a run the request was about but must not touch (an id already in use).
-func (p *Planner) reject(ctx context.Context, msg jetstream.Msg, runID, otherRunID string, cause error) error {
-	log := p.Env.logger()
-	log.Warn("run request rejected", "run_id", runID+otherRunID, "err", cause)
+// rejectNew answers a request that was rejected before it had a run: a rejected run record is
+// created when the request named a usable run id that is still free. A run that exists is
+// never touched (a malformed or different copy of its request must not end it).
+func (p *Planner) rejectNew(ctx context.Context, msg jetstream.Msg, runID string, cause error) error {
+	p.Env.logger().Warn("run request rejected", "run_id", runID, "err", cause)
 	if runID != "" {
-		if err := p.markRejected(ctx, runID, cause); err != nil {
+		_, err := p.Env.Store.Runs.Create(ctx, runID, runs.NewRejected(runID, cause.Error(), p.Env.rfc3339()))
+		if err != nil && !errors.Is(err, kvstore.ErrExists) {
 			return retryLater(err)
 		}
 	}
-	p.reply(msg, Reply{RunID: runID + otherRunID, State: RunRejected, Error: cause.Error()})
+	p.reply(msg, Reply{RunID: runID, State: RunRejected, Error: cause.Error()})
 	return nil
 }
 
-func (p *Planner) markRejected(ctx context.Context, runID string, cause error) error {
-	reason := cause.Error()
-	now := p.Env.rfc3339()
-	rec := RunRecord{RunID: runID, State: RunRejected, Error: &reason, CreatedAt: now, UpdatedAt: now}
-	_, err := p.Env.Store.Runs.Create(ctx, runID, rec)
-	if !errors.Is(err, kvstore.ErrExists) {
-		return err
+// refuseCopy answers a request that names an existing run but is not its request; the run is
+// left as it is.
+func (p *Planner) refuseCopy(msg jetstream.Msg, runID string, cause error) error {
+	p.Env.logger().Warn("run request rejected; the existing run is left unchanged", "run_id", runID, "err", cause)
+	p.reply(msg, Reply{RunID: runID, State: RunRejected, Error: cause.Error()})
+	return nil
+}
+
+// rejectRun ends the run of a request found invalid while planning it.
+func (p *Planner) rejectRun(ctx context.Context, msg jetstream.Msg, runID string, cause error) error {
+	p.Env.logger().Warn("run request rejected", "run_id", runID, "err", cause)
+	rec, err := p.Env.applyIfAllowed(ctx, runID, runs.Reject{Reason: cause.Error()})
+	if err != nil {
+		return retryLater(err)
 	}
-	_, err = p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
-		if r.State != RunPlanning && r.State != RunPreflight {
-			return kvstore.ErrNoChange // never overwrite a run that got further
-		}
-		r.State, r.Error, r.UpdatedAt = RunRejected, &reason, now
-		return nil
-	})
-	return err
+	p.reply(msg, replyFor(rec))
+	return nil
 }

@@ -10,101 +10,41 @@ package pipeline
 import (
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
-// RunState is the state of a run as operators see it.
-type RunState string
+// RunState is the state of a run as operators see it (package runs).
+type RunState = runs.State
 
 // Run states (DESIGN §3).
 const (
-	RunPlanning  RunState = "planning"
-	RunPreflight RunState = "preflight"
-	RunRunning   RunState = "running"
-	RunCompleted RunState = "completed"
-	RunFailed    RunState = "failed"
-	RunAborted   RunState = "aborted"
-	RunRejected  RunState = "rejected"
+	RunPlanning  = runs.Planning
+	RunPreflight = runs.Preflight
+	RunQueued    = runs.Queued
+	RunRunning   = runs.Running
+	RunCompleted = runs.Completed
+	RunFailed    = runs.Failed
+	RunAborted   = runs.Aborted
+	RunRejected  = runs.Rejected
 )
-
-// Terminal reports whether s changes only through an explicit control message.
-func (s RunState) Terminal() bool {
-	switch s {
-	case RunCompleted, RunFailed, RunAborted, RunRejected:
-		return true
-	}
-	return false
-}
 
 // Counts are the run's operations by journal state, plus the two counters that decide
 // restart_required in O(1) (journal.Counts, whose JSON is the run record's `counts`).
 type Counts = journal.Counts
 
-// RunRecord is `<prefix>_runs/<run_id>`: what an operator watches.
-type RunRecord struct {
-	RunID           string   `json:"run_id"`
-	PlanID          string   `json:"plan_id"`
-	Fleet           string   `json:"fleet"`
-	Network         string   `json:"network"`
-	State           RunState `json:"state"`
-	Error           *string  `json:"error"`
-	RestartRequired bool     `json:"restart_required"`
-	Counts          Counts   `json:"counts"`
-	CreatedAt       string   `json:"created_at"`
-	UpdatedAt       string   `json:"updated_at"`
-	ManifestPath    *string  `json:"manifest_path"`
-	BackupDir       *string  `json:"backup_dir"`
-	// Order is parallel or strict.
-	Order dispatch.Order `json:"order"`
-	// Journal is the execution journal's run-level part (plan id, preflight id, acceptance).
-	Journal journal.Header `json:"journal"`
-	// PreflightValidatedAt is when the accepted preflight was proven.
-	PreflightValidatedAt *string `json:"preflight_validated_at"`
-	// PreflightExpiresAt is the accepted preflight's expiry marker; no management call starts after it.
-	PreflightExpiresAt *string `json:"preflight_expires_at"`
-	// RequestDigest identifies the request body that created the run (idempotent re-publish).
-	RequestDigest string `json:"request_digest"`
-	// TopologyHash is the plan's topology hash (the download journal's hashes).
-	TopologyHash string `json:"topology_hash"`
-	// Containment, once a management operation failed or the run was aborted, tracks the
-	// restart of every canister this run may have stopped.
-	Containment *Containment `json:"containment"`
-	// Retries counts retry and resume actions; republished messages carry it in their id.
-	Retries int `json:"retries"`
-}
+// RunRecord is `<prefix>_runs/<run_id>`: what an operator watches. Only the run state
+// machine (package runs) changes it.
+type RunRecord = runs.Record
 
 // Containment states.
 const (
-	ContainPending = "pending"
-	ContainDone    = "done"
-	ContainFailed  = "failed"
+	ContainPending = runs.ContainPending
+	ContainDone    = runs.ContainDone
+	ContainFailed  = runs.ContainFailed
 )
 
 // Containment is the restart of a failed or aborted run's stopped canisters.
-type Containment struct {
-	State string  `json:"state"`
-	Error *string `json:"error"`
-}
-
-// accepts says whether workers may still execute operations of kind for this run. A running
-// run accepts everything. A run failed by a transfer (download, verify, finalize) still
-// finishes its management phase, so that every stopped canister is started by the plan's own
-// start operations; once containment is under way (a management failure, an abort), nothing
-// more is dispatched.
-func (r RunRecord) accepts(kind plan.OperationKind) bool {
-	switch {
-	case r.State == RunRunning:
-		return true
-	case r.State == RunFailed && r.Containment == nil:
-		return isManagement(kind)
-	}
-	return false
-}
-
-// isManagement reports whether kind is a management call on a canister.
-func isManagement(kind plan.OperationKind) bool {
-	return kind == plan.KindStop || kind == plan.KindCreateSnapshot || kind == plan.KindStart
-}
+type Containment = runs.Containment
 
 // Claim says who works on an operation and until when, unless they renew.
 type Claim struct {

@@ -8,14 +8,15 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
-	"github.com/fleetbackup/fleetbackup/pkg/timestamp"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
-// retry resumes a failed run: failed operations go back to ready and every operation whose
-// dependencies are met but that is not done is published again. With reprove (resume), the
-// preflight is proven again first, so a run whose preflight expired can continue. A
-// redelivered retry of a run already running again repeats the republishing, which a crash
-// may have cut short.
+// retry resumes a failed run: failed operations go back to ready, the run is reopened by the
+// state machine (which refuses an aborted or still-containing run), locks its canisters again
+// (a conflict fails it again, naming the holder), and every operation whose dependencies are
+// met but that is not done is published again. With reprove (resume), the preflight is proven
+// again first, so a run whose preflight expired can continue. A redelivered retry of a run
+// already running again repeats the republishing, which a crash may have cut short.
 func (p *Planner) retry(ctx context.Context, runID string, reprove, redelivered bool) error {
 	cur, err := p.Env.Store.Runs.Get(ctx, runID)
 	if err != nil {
@@ -23,68 +24,112 @@ func (p *Planner) retry(ctx context.Context, runID string, reprove, redelivered 
 	}
 	run := cur.Value
 	if run.State == RunRunning && redelivered {
-		return p.republish(ctx, run)
+		return p.relockAndRepublish(ctx, run)
 	}
 	if err := retryable(run); err != nil {
 		return err
 	}
 	rp, err := (&planCache{}).get(ctx, p.Env.Store, runID, run.Order)
 	if errors.Is(err, kvstore.ErrNotFound) {
-		return fmt.Errorf("%w: run %s never finished planning; start a new run", ErrControlRefused, runID)
+		return errRefused("run %s never finished planning; start a new run", runID)
 	}
 	if err != nil {
 		return err
 	}
-	if reprove {
-		if run, err = p.reprove(ctx, run, rp.plan); err != nil {
-			return err
-		}
-	} else if err := p.checkNotExpired(run); err != nil {
-		return err
-	}
-	recs, err := p.loadOps(ctx, runID, len(rp.plan.Phases))
-	if errors.Is(err, kvstore.ErrNotFound) {
-		return fmt.Errorf("%w: run %s never finished planning; start a new run", ErrControlRefused, runID)
-	}
-	if err != nil {
-		return err
-	}
-	if needsRearm(run, recs) {
-		if err := p.rearm(ctx, run, rp.plan, recs); err != nil {
-			return err
-		}
-	} else if err := p.resetFailed(ctx, runID, recs); err != nil {
+	if run, err = p.prepareRetry(ctx, run, rp.plan, reprove); err != nil {
 		return err
 	}
 	counts, err := p.recount(ctx, runID)
 	if err != nil {
 		return err
 	}
-	reopened, err := p.reopen(ctx, runID, counts)
+	reopened, err := p.Env.applyRun(ctx, runID, runs.Retry{Counts: counts})
+	if errors.Is(err, runs.ErrRefused) {
+		return fmt.Errorf("%w: %v", ErrControlRefused, err)
+	}
 	if err != nil {
 		return err
 	}
-	return p.republish(ctx, reopened)
+	return p.relockAndRepublish(ctx, reopened)
+}
+
+// prepareRetry proves preflight again (resume) or checks it has not expired, then resets the
+// failed operations, or re-arms the whole run where containment undid its quiescence.
+func (p *Planner) prepareRetry(ctx context.Context, run RunRecord, stored *plan.Plan, reprove bool) (RunRecord, error) {
+	var err error
+	if reprove {
+		if run, err = p.reprove(ctx, run, stored); err != nil {
+			return run, err
+		}
+	} else if err := p.checkNotExpired(run); err != nil {
+		return run, err
+	}
+	recs, err := p.loadOps(ctx, run.RunID, len(stored.Phases))
+	if errors.Is(err, kvstore.ErrNotFound) {
+		return run, errRefused("run %s never finished planning; start a new run", run.RunID)
+	}
+	if err != nil {
+		return run, err
+	}
+	if needsRearm(run, recs) {
+		return run, p.rearm(ctx, run, stored, recs)
+	}
+	return run, p.resetFailed(ctx, run.RunID, recs)
+}
+
+// relockAndRepublish locks a reopened run's canisters and republishes its ready operations.
+// When another run holds a canister now, the run fails again with the holder named.
+func (p *Planner) relockAndRepublish(ctx context.Context, run RunRecord) error {
+	stored, err := p.Env.Store.LoadPlan(ctx, run.RunID)
+	if err != nil {
+		return err
+	}
+	if !run.LocksHeld {
+		locked, err := p.relock(ctx, run, stored)
+		if err != nil {
+			return err
+		}
+		run = locked
+	}
+	return p.republish(ctx, run)
+}
+
+func (p *Planner) relock(ctx context.Context, run RunRecord, stored *plan.Plan) (RunRecord, error) {
+	attempt, err := p.Env.applyRun(ctx, run.RunID, runs.LockAttempt{})
+	if err != nil {
+		return attempt, err
+	}
+	err = p.Env.acquireLocks(ctx, attempt, stored)
+	var conflict *LockConflict
+	if errors.As(err, &conflict) {
+		_, ferr := p.Env.applyIfAllowed(ctx, run.RunID, runs.Fail{Reason: "retry: " + conflict.Error()})
+		return attempt, errors.Join(fmt.Errorf("%w: %v", ErrControlRefused, conflict), ferr)
+	}
+	if err != nil {
+		return attempt, err
+	}
+	locked, err := p.Env.applyRun(ctx, run.RunID, runs.Locked{Epoch: attempt.LockEpoch})
+	if errors.Is(err, runs.ErrRefused) {
+		p.Env.freeLocks(context.WithoutCancel(ctx), run.RunID, attempt.LockEpoch, lockKeys(stored))
+		return locked, fmt.Errorf("%w: %v", ErrControlRefused, err)
+	}
+	return locked, err
 }
 
 func retryable(run RunRecord) error {
 	if run.State != RunFailed {
-		return fmt.Errorf("%w: run %s is %s; only a failed run can be retried", ErrControlRefused, run.RunID, run.State)
+		return errRefused("run %s is %s; only a failed run can be retried", run.RunID, run.State)
 	}
-	if run.Containment != nil && run.Containment.State == ContainPending {
-		return fmt.Errorf("%w: run %s is still restarting its canisters; retry once containment is done", ErrControlRefused, run.RunID)
+	if run.ContainmentPending() {
+		return errRefused("run %s is still restarting its canisters; retry once containment is done", run.RunID)
 	}
 	return nil
 }
 
 func (p *Planner) checkNotExpired(run RunRecord) error {
-	if run.PreflightExpiresAt == nil {
-		return nil
-	}
-	exp, err := timestamp.Parse(*run.PreflightExpiresAt)
-	if err == nil && uint64(p.Env.now().Unix()) >= exp {
-		return fmt.Errorf("%w: the preflight of run %s expired at %s; use resume to prove it again",
-			ErrControlRefused, run.RunID, *run.PreflightExpiresAt)
+	if run.PreflightExpiresAt != nil && p.Env.preflightExpired(run) {
+		return errRefused("the preflight of run %s expired at %s; use resume to prove it again",
+			run.RunID, *run.PreflightExpiresAt)
 	}
 	return nil
 }
@@ -128,21 +173,6 @@ func (p *Planner) resetFailed(ctx context.Context, runID string, recs []OpRecord
 	return nil
 }
 
-// reopen moves the run back to running in a new retry generation, with its counts as
-// recounted from the operation records.
-func (p *Planner) reopen(ctx context.Context, runID string, counts *journal.Counts) (RunRecord, error) {
-	e, err := p.Env.Store.Runs.Update(ctx, runID, func(r *RunRecord) error {
-		if counts != nil {
-			r.Counts, r.RestartRequired = *counts, counts.RestartRequired()
-		}
-		r.State, r.Error, r.Containment = RunRunning, nil, nil
-		r.Retries++
-		r.UpdatedAt = p.Env.rfc3339()
-		return nil
-	})
-	return e.Value, err
-}
-
 // republish reads every operation after the run is running again (so that no hand-off in
 // between is missed) and sends each one that is not done and whose dependencies are met.
 func (p *Planner) republish(ctx context.Context, run RunRecord) error {
@@ -175,9 +205,9 @@ func (p *Planner) reprove(ctx context.Context, run RunRecord, stored *plan.Plan)
 	if err != nil {
 		return run, fmt.Errorf("%w: %v", ErrControlRefused, err)
 	}
-	e, err := p.Env.Store.Runs.Update(ctx, run.RunID, func(r *RunRecord) error {
-		r.PreflightValidatedAt, r.PreflightExpiresAt = &validated, &expires
-		return nil
-	})
-	return e.Value, err
+	rec, err := p.Env.applyRun(ctx, run.RunID, runs.Proven{ValidatedAt: validated, ExpiresAt: expires})
+	if errors.Is(err, runs.ErrRefused) {
+		return rec, fmt.Errorf("%w: %v", ErrControlRefused, err)
+	}
+	return rec, err
 }

@@ -28,6 +28,9 @@ type ServiceConfig struct {
 	OnExecuted func(runID string, seq int, worker string)
 	// OnReady, when set, is called once the service's consumer is bound and it starts pulling.
 	OnReady func()
+	// Counters, when set, counts the fates of the service's messages (terminated, rejected,
+	// given up, panics, handed back) for its metrics.
+	Counters *worker.Counters
 }
 
 // consumerOf maps a service to its durable consumer.
@@ -77,5 +80,5 @@ func RunService(ctx context.Context, env *Env, cfg ServiceConfig) error {
 	if cfg.OnReady != nil {
 		cfg.OnReady()
 	}
-	return worker.Run(ctx, worker.Config{Consumer: cons, Concurrency: conc, Log: log}, h)
+	return worker.Run(ctx, worker.Config{Consumer: cons, Concurrency: conc, Log: log, Counters: cfg.Counters}, h)
 }

@@ -21,6 +21,7 @@ type Store struct {
 	Ops       kvstore.Table[OpRecord]
 	Barriers  kvstore.Table[BarrierRecord]
 	Artifacts kvstore.Table[artifact.Entry]
+	Locks     kvstore.Table[LockRecord]
 	Plans     jetstream.KeyValue
 }
 
@@ -49,18 +50,23 @@ func OpenStore(ctx context.Context, js jetstream.JetStream, names bus.Names) (*S
 	if err != nil {
 		return nil, err
 	}
+	locks, err := open(names.LocksBucket())
+	if err != nil {
+		return nil, err
+	}
 	return &Store{
 		Names: names, JS: js, Plans: plans,
 		Runs:      kvstore.Table[RunRecord]{KV: runs},
 		Ops:       kvstore.Table[OpRecord]{KV: ops},
 		Barriers:  kvstore.Table[BarrierRecord]{KV: ops},
 		Artifacts: kvstore.Table[artifact.Entry]{KV: arts},
+		Locks:     kvstore.Table[LockRecord]{KV: locks},
 	}, nil
 }
 
 // SetStats makes every table of the store count its operations in stats.
 func (s *Store) SetStats(stats *kvstore.Stats) {
-	s.Runs.Stats, s.Ops.Stats, s.Barriers.Stats, s.Artifacts.Stats = stats, stats, stats, stats
+	s.Runs.Stats, s.Ops.Stats, s.Barriers.Stats, s.Artifacts.Stats, s.Locks.Stats = stats, stats, stats, stats, stats
 }
 
 // OpKey is the ops-bucket key of one operation.
@@ -68,6 +74,9 @@ func OpKey(runID string, seq int) string { return runID + "." + strconv.Itoa(seq
 
 // BarrierKey is the ops-bucket key of one barrier node.
 func BarrierKey(runID, name string) string { return runID + ".barrier-" + name }
+
+// LockKey is the locks-bucket key of one canister.
+func LockKey(canisterID string) string { return plan.Seg(canisterID) }
 
 // ArtifactKey is the artifacts-bucket key of one target's download-journal entry.
 func ArtifactKey(runID, canisterID string) string { return runID + "." + plan.Seg(canisterID) }

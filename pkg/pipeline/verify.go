@@ -8,21 +8,25 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/checksum"
 )
 
-// verify computes the downloaded artifact's checksum and records it (DOMAIN §7.4).
-func (w *OpWorker) verify(ctx context.Context, j *job, target string) (*string, error) {
-	key := ArtifactKey(j.run.RunID, target)
-	entry, err := w.Env.Store.Artifacts.Get(ctx, key)
+// verify computes the downloaded artifact's checksum and records it (DOMAIN §7.4). It hashes
+// the staging directory derived from the plan; a record naming another one is refused.
+func (w *OpWorker) verify(ctx context.Context, j *job) (*string, error) {
+	target, err := planTarget(j)
 	if err != nil {
 		return nil, err
 	}
-	if entry.Value.TempPath == nil {
+	a, err := w.loadArtifact(ctx, j.run.RunID, target)
+	if err != nil {
+		return nil, err
+	}
+	if a.entry.TempPath == nil {
 		return nil, fmt.Errorf("artifact of %s has no downloaded directory", target)
 	}
-	sum, err := checksum.Path(*entry.Value.TempPath)
+	sum, err := checksum.Path(a.staging)
 	if err != nil {
 		return nil, fmt.Errorf("checksum of %s: %w", target, err)
 	}
-	_, err = w.Env.Store.Artifacts.Update(ctx, key, func(e *artifact.Entry) error {
+	_, err = w.Env.Store.Artifacts.Update(ctx, a.key, func(e *artifact.Entry) error {
 		e.Checksum = &sum
 		return e.AdvanceTo(artifact.StateChecksumVerified, w.Env.marker())
 	})

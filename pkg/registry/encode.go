@@ -19,12 +19,14 @@ type wireRecord struct {
 	Kind       *string `json:"kind"`
 	ParentPid  *string `json:"parent_pid"`
 	ModuleHash *string `json:"module_hash"`
+	CreatedAt  *string `json:"created_at"`
 }
 
 // Encode renders entries in the root canister's shape,
-// {"Ok":[{"pid","role","record":{"pid","role","kind","parent_pid","module_hash"}}]}, as compact
-// JSON with explicit nulls. Parse(Encode(x)) equals x for every x whose strings are valid UTF-8
-// (Kind included: it travels in the record). The simulator answers registry calls with it.
+// {"Ok":[{"pid","role","record":{"pid","role","kind","parent_pid","module_hash","created_at"}}]},
+// as compact JSON with explicit nulls: every field of the Candid record, and Kind. Parse(Encode(x))
+// equals x for every x whose strings are valid UTF-8 and whose CreatedAt is null or a decimal
+// nat64 (Kind and CreatedAt included: they travel in the record). `registry parse` prints it.
 func Encode(entries []Entry) ([]byte, error) {
 	wire := struct {
 		Ok []wireEntry `json:"Ok"`
@@ -35,6 +37,7 @@ func Encode(entries []Entry) ([]byte, error) {
 			Role: e.Role,
 			Record: wireRecord{
 				Pid: e.Pid, Role: e.Role, Kind: e.Kind, ParentPid: e.ParentPid, ModuleHash: e.ModuleHash,
+				CreatedAt: e.CreatedAt,
 			},
 		})
 	}

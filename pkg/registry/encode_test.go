@@ -8,15 +8,16 @@ import (
 func TestEncodeShape(t *testing.T) {
 	entries := []Entry{
 		entry(root, "root", ""),
-		{Pid: app, Role: ptr("app"), Kind: ptr("singleton"), ParentPid: ptr(root), ModuleHash: ptr("01ab")},
+		{Pid: app, Role: ptr("app"), Kind: ptr("singleton"), ParentPid: ptr(root), ModuleHash: ptr("01ab"),
+			CreatedAt: ptr("1715090401")},
 	}
 	got, err := Encode(entries)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := `{"Ok":[` +
-		`{"pid":"aaaaa-aa","role":"root","record":{"pid":"aaaaa-aa","role":"root","kind":null,"parent_pid":null,"module_hash":null}},` +
-		`{"pid":"` + app + `","role":"app","record":{"pid":"` + app + `","role":"app","kind":"singleton","parent_pid":"aaaaa-aa","module_hash":"01ab"}}]}`
+		`{"pid":"aaaaa-aa","role":"root","record":{"pid":"aaaaa-aa","role":"root","kind":null,"parent_pid":null,"module_hash":null,"created_at":null}},` +
+		`{"pid":"` + app + `","role":"app","record":{"pid":"` + app + `","role":"app","kind":"singleton","parent_pid":"aaaaa-aa","module_hash":"01ab","created_at":"1715090401"}}]}`
 	if string(got) != want {
 		t.Fatalf("Encode =\n%s\nwant\n%s", got, want)
 	}
@@ -27,7 +28,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 		nil,
 		threeEntries(),
 		{
-			{Pid: "", Role: ptr(""), Kind: ptr(""), ParentPid: ptr(""), ModuleHash: ptr("")},
+			{Pid: "", Role: ptr(""), Kind: ptr(""), ParentPid: ptr(""), ModuleHash: ptr(""), CreatedAt: ptr("0")},
+			{Pid: "big", CreatedAt: ptr("18446744073709551615")},
 			{Pid: "<&>\u2028\"\\", Role: ptr("r\x00\n"), ParentPid: ptr("p"), ModuleHash: ptr("\U0001F600")},
 			entry(app, "", root), entry(app, "dup", root),
 		},

@@ -16,6 +16,7 @@ func FuzzParse(f *testing.F) {
 	for _, seed := range []string{
 		`[]`, `{"Ok":[]}`, `[{"pid":"p","role":"r","kind":null,"record":{"kind":"k","parent_pid":[],"module_hash":[1,2]}}]`,
 		`[{"pid":"a","record":{"parent_pid":"b"}},{"pid":"b","record":{"parent_pid":["a"]}}]`,
+		`[{"pid":"a","record":{"created_at":"1715090400"}},{"pid":"b","record":{"created_at":17}},{"pid":"c","record":{"created_at":"-1"}}]`,
 		`{"Ok":{}}`, `"x"`, `[1,]`, `[{"pid":"\ud800"}]`, `[1e400]`, `[[[[[]]]]]`, "[\"\xff\"]", ``,
 	} {
 		f.Add([]byte(seed))

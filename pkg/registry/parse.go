@@ -84,7 +84,27 @@ func decodeEntry(item any) (Entry, bool) {
 		Kind:       asString(kind),
 		ParentPid:  parentPid(record["parent_pid"]),
 		ModuleHash: moduleHash(record["module_hash"]),
+		CreatedAt:  createdAt(record["created_at"]),
 	}, true
+}
+
+// createdAt reads record.created_at: decimal text (the Candid reply's JSON rendering of a
+// nat64) or an integer token, kept as written when it is a nat64; anything else is null, so
+// that every kept value encodes back to Candid.
+func createdAt(v any) *string {
+	var text string
+	switch t := v.(type) {
+	case string:
+		text = t
+	case json.Number:
+		text = string(t)
+	default:
+		return nil
+	}
+	if _, err := strconv.ParseUint(text, 10, 64); err != nil {
+		return nil
+	}
+	return &text
 }
 
 // parentPid reads record.parent_pid: a string, or an optional in array form ([] or [pid]).

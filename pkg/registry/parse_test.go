@@ -23,7 +23,8 @@ func TestParseWrappedFixture(t *testing.T) {
 	}
 	want := []Entry{
 		{Pid: root, Role: ptr("root"), Kind: ptr("root")},
-		{Pid: app, Role: ptr("app"), Kind: ptr("singleton"), ParentPid: ptr(root), ModuleHash: ptr("01ab")},
+		{Pid: app, Role: ptr("app"), Kind: ptr("singleton"), ParentPid: ptr(root), ModuleHash: ptr("01ab"),
+			CreatedAt: ptr("1715090400")},
 		{Pid: worker, Role: ptr("worker"), Kind: ptr("replica"), ParentPid: ptr(app), ModuleHash: ptr(hash)},
 	}
 	if !reflect.DeepEqual(got, want) {

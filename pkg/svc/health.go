@@ -9,11 +9,14 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
 // Health holds what a service's HTTP endpoints report: it is alive while the process runs,
 // ready once its consumer is bound and while NATS is connected, and it counts the
-// operations it executed. Every method is safe for concurrent use.
+// operations it executed and the fates of its messages. Every method is safe for concurrent
+// use.
 type Health struct {
 	service   string
 	version   string
@@ -21,6 +24,7 @@ type Health struct {
 	connected func() bool
 	ready     atomic.Bool
 	executed  atomic.Uint64
+	messages  worker.Counters
 }
 
 // NewHealth starts the record of one service process. connected reports whether the NATS
@@ -40,6 +44,9 @@ func (h *Health) Ready() bool { return h.ready.Load() && h.connected() }
 
 // Executed counts one executed operation; its signature is pipeline.ServiceConfig.OnExecuted's.
 func (h *Health) Executed(runID string, seq int, worker string) { h.executed.Add(1) }
+
+// Messages are the counters of the service's message fates, for pipeline.ServiceConfig.Counters.
+func (h *Health) Messages() *worker.Counters { return &h.messages }
 
 // Handler serves /healthz (200 while the process runs), /readyz (200 when Ready, else 503)
 // and /metrics (Prometheus text exposition).

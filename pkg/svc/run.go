@@ -116,6 +116,7 @@ func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Na
 	}
 	return pipeline.RunService(ctx, env, pipeline.ServiceConfig{
 		Name: p.service, Concurrency: p.cfg.Concurrency, OnExecuted: p.health.Executed, OnReady: ready,
+		Counters: p.health.Messages(),
 	})
 }
 

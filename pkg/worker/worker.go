@@ -2,9 +2,11 @@
 // with bounded concurrency, panic recovery and graceful shutdown.
 //
 // A worker pulls a message only when it has a free slot, so several instances of one
-// service share a consumer's work evenly. The handler's error decides the message's fate:
-// nil acknowledges it; a *Retry error hands it back after a delay; a cancelled context at
-// shutdown hands it back at once; any other error terminates it (it could never succeed).
+// service share a consumer's work evenly. The handler's error decides the message's fate, in
+// one policy (fate.go): nil acknowledges it; a Reject error terminates it at once (it can
+// never succeed); a *Retry error or a panic hands it back after a backoff that grows with its
+// delivery count, until its last allowed delivery, where it is given up (terminated); a
+// cancelled context at shutdown hands it back at once; any other error terminates it.
 package worker
 
 import (
@@ -12,12 +14,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
 )
 
 // Handler processes one message.
@@ -31,17 +34,6 @@ type HandlerFunc func(ctx context.Context, msg jetstream.Msg) error
 // Handle calls f.
 func (f HandlerFunc) Handle(ctx context.Context, msg jetstream.Msg) error { return f(ctx, msg) }
 
-// Retry asks for the message to be delivered again after Delay.
-type Retry struct {
-	Delay time.Duration
-	Err   error
-}
-
-func (r *Retry) Error() string { return fmt.Sprintf("retry in %s: %v", r.Delay, r.Err) }
-
-// Unwrap returns the cause.
-func (r *Retry) Unwrap() error { return r.Err }
-
 // Config configures Run; the zero value of every field but Consumer means its default.
 type Config struct {
 	Consumer    jetstream.Consumer
@@ -50,6 +42,17 @@ type Config struct {
 	// Grace is how long shutdown waits for running handlers before cancelling them; default 10s.
 	Grace time.Duration
 	Log   *slog.Logger
+	// MaxDeliver is the delivery on which a message that still asks for a retry is given up.
+	// Default: the consumer's MaxDeliver, or bus.DefaultMaxDeliver when the consumer has none.
+	// It may not exceed the consumer's: the server would stop delivering the message first,
+	// and it would stay in the stream unhandled.
+	MaxDeliver int
+	// BackoffBase and BackoffMax shape the hand-back backoff (see Backoff); defaults
+	// DefaultBackoffBase and DefaultBackoffMax.
+	BackoffBase time.Duration
+	BackoffMax  time.Duration
+	// Counters, when set, counts the messages' fates; nil counts into a private Counters.
+	Counters *Counters
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -67,6 +70,32 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.BackoffBase <= 0 {
+		c.BackoffBase = DefaultBackoffBase
+	}
+	if c.BackoffMax <= 0 {
+		c.BackoffMax = DefaultBackoffMax
+	}
+	if c.Counters == nil {
+		c.Counters = new(Counters)
+	}
+	return c.withMaxDeliver()
+}
+
+// withMaxDeliver defaults MaxDeliver to the consumer's, as the server enforces that one.
+func (c Config) withMaxDeliver() (Config, error) {
+	consumerMax := 0
+	if info := c.Consumer.CachedInfo(); info != nil {
+		consumerMax = info.Config.MaxDeliver // -1 or 0: unlimited
+	}
+	switch {
+	case c.MaxDeliver <= 0 && consumerMax > 0:
+		c.MaxDeliver = consumerMax
+	case c.MaxDeliver <= 0:
+		c.MaxDeliver = bus.DefaultMaxDeliver
+	case consumerMax > 0 && c.MaxDeliver > consumerMax:
+		return c, fmt.Errorf("worker: MaxDeliver %d exceeds the consumer's %d", c.MaxDeliver, consumerMax)
 	}
 	return c, nil
 }
@@ -113,11 +142,13 @@ func pullLoop(ctx, handlerCtx context.Context, cfg Config, h Handler) {
 			pauseAfterPullError(ctx, err, cfg)
 			continue
 		}
-		if ctx.Err() != nil {
-			_ = msg.Nak() // shutting down: hand it back at once
+		// Shutting down: hand it back at once, unless this is its last delivery (the server
+		// would not deliver it again): then handle it within the grace period.
+		if ctx.Err() != nil && !newDelivery(msg, cfg).last() {
+			_ = msg.Nak()
 			return
 		}
-		settle(handlerCtx, msg, cfg.Log, h)
+		settle(handlerCtx, msg, cfg, h)
 	}
 }
 
@@ -134,31 +165,4 @@ func pauseAfterPullError(ctx context.Context, err error, cfg Config) {
 
 func isIdle(err error) bool {
 	return errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// settle runs the handler and acts on its verdict.
-func settle(ctx context.Context, msg jetstream.Msg, log *slog.Logger, h Handler) {
-	err := safeHandle(ctx, msg, h)
-	var retry *Retry
-	switch {
-	case err == nil:
-		_ = msg.Ack()
-	case errors.As(err, &retry):
-		log.Debug("message handed back", "subject", msg.Subject(), "delay", retry.Delay, "err", err)
-		_ = msg.NakWithDelay(retry.Delay)
-	case ctx.Err() != nil:
-		_ = msg.Nak()
-	default:
-		log.Error("message terminated", "subject", msg.Subject(), "err", err)
-		_ = msg.TermWithReason(err.Error())
-	}
-}
-
-func safeHandle(ctx context.Context, msg jetstream.Msg, h Handler) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &Retry{Delay: time.Second, Err: fmt.Errorf("handler panic: %v\n%s", r, debug.Stack())}
-		}
-	}()
-	return h.Handle(ctx, msg)
 }

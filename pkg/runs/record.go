@@ -1,0 +1,152 @@
+// Package runs is the run state machine: the run record operators watch and every event that
+// may change it. The planner, control handling and the workers never write a run's fields
+// themselves; they apply an event, and the machine refuses (with a typed *Refusal) what the
+// run's current state does not allow. A duplicate or malformed copy of a request, a late
+// control message or a racing worker can therefore never move a run backwards.
+//
+// The package is pure domain: it imports no NATS package. The store persists the machine's
+// decisions by compare-and-swap on the record's revision.
+package runs
+
+import (
+	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
+)
+
+// State is the state of a run as operators see it (DESIGN §3).
+type State string
+
+// Run states.
+const (
+	Planning  State = "planning"
+	Preflight State = "preflight"
+	Queued    State = "queued"
+	Running   State = "running"
+	Completed State = "completed"
+	Failed    State = "failed"
+	Aborted   State = "aborted"
+	Rejected  State = "rejected"
+)
+
+// Terminal reports whether s changes only through an explicit control message.
+func (s State) Terminal() bool {
+	switch s {
+	case Completed, Failed, Aborted, Rejected:
+		return true
+	}
+	return false
+}
+
+// Kind says what a run does.
+const (
+	KindBackup = "backup"
+)
+
+// Containment states.
+const (
+	ContainPending = "pending"
+	ContainDone    = "done"
+	ContainFailed  = "failed"
+)
+
+// Containment is the restart of a failed or aborted run's stopped canisters.
+type Containment struct {
+	State string  `json:"state"`
+	Error *string `json:"error"`
+}
+
+// Record is `<prefix>_runs/<run_id>`: what an operator watches.
+type Record struct {
+	RunID           string         `json:"run_id"`
+	Kind            string         `json:"kind"`
+	PlanID          string         `json:"plan_id"`
+	Fleet           string         `json:"fleet"`
+	Network         string         `json:"network"`
+	State           State          `json:"state"`
+	Error           *string        `json:"error"`
+	RestartRequired bool           `json:"restart_required"`
+	Counts          journal.Counts `json:"counts"`
+	CreatedAt       string         `json:"created_at"`
+	UpdatedAt       string         `json:"updated_at"`
+	ManifestPath    *string        `json:"manifest_path"`
+	BackupDir       *string        `json:"backup_dir"`
+	// Order is parallel or strict.
+	Order dispatch.Order `json:"order"`
+	// OnConflict is what the run does when another run holds one of its canisters.
+	OnConflict string `json:"on_conflict"`
+	// Journal is the execution journal's run-level part (plan id, preflight id, acceptance).
+	Journal journal.Header `json:"journal"`
+	// PreflightValidatedAt is when the accepted preflight was proven.
+	PreflightValidatedAt *string `json:"preflight_validated_at"`
+	// PreflightExpiresAt is the accepted preflight's expiry marker; no management call starts after it.
+	PreflightExpiresAt *string `json:"preflight_expires_at"`
+	// RequestDigest identifies the request body that created the run (idempotent re-publish).
+	RequestDigest string `json:"request_digest"`
+	// TopologyHash is the plan's topology hash (the download journal's hashes).
+	TopologyHash string `json:"topology_hash"`
+	// Containment, once a management operation failed or the run was aborted, tracks the
+	// restart of every canister this run may have stopped.
+	Containment *Containment `json:"containment"`
+	// Retries counts retry and resume actions; republished messages carry it in their id.
+	Retries int `json:"retries"`
+	// LockEpoch numbers the run's attempts to lock its canisters; each lock names its epoch.
+	LockEpoch int `json:"lock_epoch"`
+	// LocksHeld is set once the run holds every target canister's lock (of LockEpoch) and
+	// cleared once it released them.
+	LocksHeld bool `json:"locks_held"`
+	// WaitingFor names the run holding a canister this queued run waits for.
+	WaitingFor string `json:"waiting_for,omitempty"`
+}
+
+// New is the record of a run just requested.
+func New(runID, fleet, network string, order dispatch.Order, onConflict, digest, now string) Record {
+	return Record{RunID: runID, Kind: KindBackup, Fleet: fleet, Network: network, State: Planning,
+		CreatedAt: now, UpdatedAt: now, Order: order, OnConflict: onConflict, RequestDigest: digest}
+}
+
+// NewRejected is the record of a request rejected before it had a run.
+func NewRejected(runID, reason, now string) Record {
+	return Record{RunID: runID, Kind: KindBackup, State: Rejected, Error: &reason, CreatedAt: now, UpdatedAt: now}
+}
+
+// Accepts says whether workers may execute operations of kind for this run. A running run
+// that holds its canisters accepts everything. A run failed by a transfer (download, verify,
+// finalize) still finishes its management phase, so that every stopped canister is started by
+// the plan's own start operations; once containment is under way (a management failure, an
+// abort), nothing more is dispatched.
+func (r Record) Accepts(kind plan.OperationKind) bool {
+	switch {
+	case r.State == Running:
+		return r.LocksHeld
+	case r.State == Failed && r.Containment == nil:
+		return IsManagement(kind)
+	}
+	return false
+}
+
+// IsManagement reports whether kind is a management call on a canister.
+func IsManagement(kind plan.OperationKind) bool {
+	return kind == plan.KindStop || kind == plan.KindCreateSnapshot || kind == plan.KindStart
+}
+
+// ContainmentPending reports whether the run is restarting its canisters.
+func (r Record) ContainmentPending() bool {
+	return r.Containment != nil && r.Containment.State == ContainPending
+}
+
+// Settled reports whether the run will not touch its canisters again unless an operator
+// retries it: it is terminal, no canister it stopped is still stopped, and no containment is
+// under way. A settled run's canister locks may be released (or taken over as stale).
+func (r Record) Settled() bool {
+	return r.State.Terminal() && !r.RestartRequired && !r.ContainmentPending()
+}
+
+// restartRequired is DOMAIN §4.6 from the counts, except after a successful containment,
+// which made sure every canister the run touched runs again.
+func (r Record) restartRequired() bool {
+	if r.Containment != nil && r.Containment.State == ContainDone {
+		return false
+	}
+	return r.Counts.RestartRequired()
+}

@@ -1,0 +1,39 @@
+package svc
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestMessageMetrics(t *testing.T) {
+	h := NewHealth("planner", "v1", nil)
+	srv := httptest.NewServer(h.Handler())
+	defer srv.Close()
+	m := h.Messages()
+	m.Rejected.Add(2)
+	m.Terminated.Add(3)
+	m.GaveUp.Add(1)
+	m.Panics.Add(4)
+	m.HandedBack.Add(5)
+
+	code, body, _ := get(t, srv.URL+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("metrics = %d", code)
+	}
+	for _, want := range []string{
+		"# TYPE fleetbackup_messages_terminated_total counter\n" +
+			`fleetbackup_messages_terminated_total{service="planner",reason="rejected"} 2` + "\n" +
+			`fleetbackup_messages_terminated_total{service="planner",reason="failed"} 3` + "\n" +
+			`fleetbackup_messages_terminated_total{service="planner",reason="max_deliveries"} 1` + "\n",
+		"# TYPE fleetbackup_handler_panics_total counter\n" + `fleetbackup_handler_panics_total{service="planner"} 4` + "\n",
+		"# TYPE fleetbackup_messages_handed_back_total counter\n" +
+			`fleetbackup_messages_handed_back_total{service="planner"} 5` + "\n",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	checkExposition(t, body)
+}
