@@ -55,16 +55,9 @@ func (w *OpWorker) checkPreflight(j *job) error {
 	default:
 		return nil // starts must always be allowed; transfers touch no canister
 	}
-	if j.run.PreflightExpiresAt == nil {
-		return executor.Permanent("preflight", "no accepted preflight")
-	}
-	expires, err := timestamp.Parse(*j.run.PreflightExpiresAt)
-	if err != nil {
-		return executor.Permanent("preflight", "unreadable expiry %q", *j.run.PreflightExpiresAt)
-	}
-	if now := uint64(w.Env.now().Unix()); now >= expires {
+	if w.Env.preflightExpired(j.run) {
 		return executor.Permanent("preflight", "preflight %s expired at %s (now %s): resume the run to prove it again",
-			deref(j.run.Journal.PreflightID), *j.run.PreflightExpiresAt, timestamp.FromSeconds(now))
+			deref(j.run.Journal.PreflightID), deref(j.run.PreflightExpiresAt), timestamp.FromSeconds(uint64(w.Env.now().Unix())))
 	}
 	return nil
 }

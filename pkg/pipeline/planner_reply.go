@@ -44,7 +44,7 @@ func (p *Planner) reply(msg jetstream.Msg, r Reply) {
 func (p *Planner) rejectNew(ctx context.Context, msg jetstream.Msg, runID string, cause error) error {
 	p.Env.logger().Warn("run request rejected", "run_id", runID, "err", cause)
 	if runID != "" {
-		_, err := p.Env.Store.Runs.Create(ctx, runID, runs.NewRejected(runID, cause.Error(), p.Env.rfc3339()))
+		_, err := p.Env.Store.Runs.Create(ctx, runID, runs.NewRejected(runID, clip(cause.Error()), p.Env.rfc3339()))
 		if err != nil && !errors.Is(err, kvstore.ErrExists) {
 			return retryLater(err)
 		}
@@ -64,10 +64,21 @@ func (p *Planner) refuseCopy(msg jetstream.Msg, runID string, cause error) error
 // rejectRun ends the run of a request found invalid while planning it.
 func (p *Planner) rejectRun(ctx context.Context, msg jetstream.Msg, runID string, cause error) error {
 	p.Env.logger().Warn("run request rejected", "run_id", runID, "err", cause)
-	rec, err := p.Env.applyIfAllowed(ctx, runID, runs.Reject{Reason: cause.Error()})
+	rec, err := p.Env.applyIfAllowed(ctx, runID, runs.Reject{Reason: clip(cause.Error())})
 	if err != nil {
 		return retryLater(err)
 	}
 	p.reply(msg, replyFor(rec))
 	return nil
+}
+
+// maxReason bounds a rejection reason kept in a run record: an error quoting a hostile input
+// (a megabyte-long key) must not make the record too large to store.
+const maxReason = 2048
+
+func clip(s string) string {
+	if len(s) <= maxReason {
+		return s
+	}
+	return s[:maxReason] + "…"
 }

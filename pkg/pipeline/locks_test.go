@@ -1,0 +1,142 @@
+package pipeline_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/embedded"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
+)
+
+func requestWith(t *testing.T, f *pipelinetest.Fleet, runID, onConflict string) []byte {
+	return pipelinetest.Request(t, map[string]any{
+		"run_id": runID, "fleet": "demo", "network": "local", "root_canister_id": f.Root,
+		"scope": "subtree", "selector": f.Entries[1].Pid, "on_conflict": onConflict,
+	})
+}
+
+// A run over canisters another run holds is rejected naming the holder (on_conflict reject)
+// or queued until the holder settles (on_conflict wait); both touch nothing meanwhile, and
+// every lock is free at the end.
+func TestOverlappingRunRejectedOrQueued(t *testing.T) {
+	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	slow := f.Slow(t, 1024, map[string]time.Duration{"snapshot": 200 * time.Millisecond})
+	st := pipelinetest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := pipeline.Submit(ctx, st.Store, requestWith(t, f, "holder", "reject"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipeline.WatchRun(ctx, st.Store, "holder", func(r pipeline.RunRecord) bool { return r.State == pipeline.RunRunning }); err != nil {
+		t.Fatal(err)
+	}
+	rejected := st.RunToEnd(t, "second", requestWith(t, f, "second", "reject"))
+	if rejected.State != pipeline.RunRejected || !strings.Contains(deref(rejected.Error), "held by run holder") {
+		t.Fatalf("overlapping run = %s %q, want rejected naming the holder", rejected.State, deref(rejected.Error))
+	}
+	if err := pipeline.Submit(ctx, st.Store, requestWith(t, f, "waiter", "wait"), ""); err != nil {
+		t.Fatal(err)
+	}
+	queued, err := pipeline.WatchRun(ctx, st.Store, "waiter", func(r pipeline.RunRecord) bool { return r.State == pipeline.RunQueued })
+	if err != nil || queued.WaitingFor != "holder" {
+		t.Fatalf("waiter = %+v, %v; want queued behind holder", queued, err)
+	}
+	for _, id := range []string{"holder", "waiter"} {
+		rec, err := pipeline.WaitTerminal(ctx, st.Store, id)
+		if err != nil || rec.State != pipeline.RunCompleted {
+			t.Fatalf("run %s = %s %q, %v", id, rec.State, deref(rec.Error), err)
+		}
+	}
+	checkConsistentCuts(t, f.StateDir)
+	checkLocksFree(t, st, "holder", "waiter", "second")
+}
+
+// Aborting a queued run ends it without touching anything; the holder is unaffected.
+func TestAbortQueuedRun(t *testing.T) {
+	f := pipelinetest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	slow := f.Slow(t, 1024, map[string]time.Duration{"snapshot": 200 * time.Millisecond})
+	st := pipelinetest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for _, id := range []string{"holder", "waiter"} {
+		if err := pipeline.Submit(ctx, st.Store, requestWith(t, f, id, "wait"), ""); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]pipeline.RunState{"holder": pipeline.RunRunning, "waiter": pipeline.RunQueued}[id]
+		if _, err := pipeline.WatchRun(ctx, st.Store, id, func(r pipeline.RunRecord) bool { return r.State == want }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pipeline.SendControl(ctx, st.Store, "waiter", pipeline.ActionAbort); err != nil {
+		t.Fatal(err)
+	}
+	waiter, err := pipeline.WaitTerminal(ctx, st.Store, "waiter")
+	if err != nil || waiter.State != pipeline.RunAborted || waiter.Containment != nil || waiter.LocksHeld {
+		t.Fatalf("aborted queued run = %+v, %v", waiter, err)
+	}
+	holder, err := pipeline.WaitTerminal(ctx, st.Store, "holder")
+	if err != nil || holder.State != pipeline.RunCompleted {
+		t.Fatalf("holder = %s, %v", holder.State, err)
+	}
+	checkLocksFree(t, st, "holder", "waiter")
+}
+
+// checkLocksFree waits until the runs have released their locks, then asserts that no
+// canister lock names a run.
+func checkLocksFree(t *testing.T, st *pipelinetest.Stack, runIDs ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, id := range runIDs {
+		if _, err := pipeline.WatchRun(ctx, st.Store, id, func(r pipeline.RunRecord) bool { return r.Settled() && !r.LocksHeld }); err != nil {
+			t.Fatalf("run %s never released its locks: %v", id, err)
+		}
+	}
+	lister, err := st.Store.Locks.KV.ListKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for key := range lister.Keys() {
+		n++
+		l, err := st.Store.Locks.Get(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Value.RunID != "" {
+			t.Errorf("canister %s still locked by %s", key, l.Value.RunID)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no lock records: the runs never locked their canisters")
+	}
+}
+
+// checkConsistentCuts asserts from the simulator's history that, for every canister, the
+// successful lifecycle calls form rounds of stop, snapshot, start: no start between a stop and
+// its snapshot.
+func checkConsistentCuts(t *testing.T, stateDir string) {
+	t.Helper()
+	calls, err := sim.ReadHistory(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := map[string]string{}
+	for _, c := range calls {
+		if !c.OK || (c.Call != "stop" && c.Call != "snapshot" && c.Call != "start") {
+			continue
+		}
+		want := next[c.Canister]
+		if want == "" {
+			want = "stop"
+		}
+		if c.Call != want {
+			t.Errorf("canister %s: %s where %s was due", c.Canister, c.Call, want)
+		}
+		next[c.Canister] = map[string]string{"stop": "snapshot", "snapshot": "start", "start": "stop"}[c.Call]
+	}
+}
