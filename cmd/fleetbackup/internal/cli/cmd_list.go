@@ -52,7 +52,7 @@ func runList(ctx context.Context, inv *invocation) error {
 	return nil
 }
 
-var runStates = []pipeline.RunState{pipeline.RunPlanning, pipeline.RunPreflight, pipeline.RunRunning,
+var runStates = []pipeline.RunState{pipeline.RunPlanning, pipeline.RunPreflight, pipeline.RunQueued, pipeline.RunRunning,
 	pipeline.RunCompleted, pipeline.RunFailed, pipeline.RunAborted, pipeline.RunRejected}
 
 // listRuns reads every run record (in state, when given) in one pass over the bucket, newest first.

@@ -37,6 +37,7 @@ var requestFields = []struct{ flag, field, usage string }{
 	{"selector", "selector", "`ROLE` or principal of the selected canister"},
 	{"quiescence-policy", "quiescence_policy", "`POLICY`: crash-consistent, root-coordinated or app-quiesced (default crash-consistent)"},
 	{"order", "order", "`ORDER`: parallel or strict (default parallel)"},
+	{"on-conflict", "on_conflict", "`POLICY` when another run holds one of the canisters: reject, or wait in state queued (default reject)"},
 }
 
 func addRequestFlags(fs *flag.FlagSet) *requestFlags {
