@@ -29,6 +29,11 @@ const (
 // the message fate policy backs off further with every delivery).
 const queuedPoll = time.Second
 
+// admitRefreshAt is the delivery at which a queued run's admit message is replaced by a fresh
+// one: well before the consumer gives a message up, and before hand-backs are logged as
+// warnings (a queued run may wait for hours; that is not a problem to warn about).
+const admitRefreshAt = 50
+
 type internalMessage struct {
 	Action string `json:"action"`
 }
@@ -92,7 +97,7 @@ func (p *Planner) admitQueued(ctx context.Context, runID string, msg jetstream.M
 	if run.State != RunQueued {
 		return nil
 	}
-	if md, err := msg.Metadata(); err == nil && md.NumDelivered >= p.Env.maxDeliver()-1 {
+	if md, err := msg.Metadata(); err == nil && md.NumDelivered >= min(admitRefreshAt, p.Env.maxDeliver()-1) {
 		return retryOnErr(p.Env.sendInternal(ctx, runID, internalAdmit, fmt.Sprintf("%s.admit.%d", runID, run.LockEpoch)))
 	}
 	return &worker.Retry{Delay: queuedPoll, Err: fmt.Errorf("run %s waits for run %s", runID, run.WaitingFor)}

@@ -16,15 +16,16 @@ import (
 // (a conflict fails it again, naming the holder), and every operation whose dependencies are
 // met but that is not done is published again. With reprove (resume), the preflight is proven
 // again first, so a run whose preflight expired can continue. A redelivered retry of a run
-// already running again repeats the republishing, which a crash may have cut short.
+// already running again repeats the republishing, which a crash may have cut short; resume of
+// a running run republishes too (an operator's remedy for a dispatch message given up).
 func (p *Planner) retry(ctx context.Context, runID string, reprove, redelivered bool) error {
 	cur, err := p.Env.Store.Runs.Get(ctx, runID)
 	if err != nil {
 		return fmt.Errorf("%w: no run %s", ErrControlRefused, runID)
 	}
 	run := cur.Value
-	if run.State == RunRunning && redelivered {
-		return p.relockAndRepublish(ctx, run)
+	if run.State == RunRunning && (redelivered || reprove) {
+		return p.relockAndRepublish(ctx, run) // resume of a running run: republish what is ready
 	}
 	if err := retryable(run); err != nil {
 		return err
