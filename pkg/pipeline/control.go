@@ -51,8 +51,11 @@ func (p *Planner) handleControl(ctx context.Context, runID string, msg jetstream
 		return retryOnErr(err)
 	}
 	if err != nil {
-		p.Env.logger().Warn("control message refused", "run_id", runID, "action", cm.Action, "err", err)
 		p.reply(msg, Reply{RunID: runID, Error: err.Error(), Refused: true})
+		if errors.Is(err, errUnknownAction) {
+			return worker.Reject(err) // it can never apply: terminated and counted
+		}
+		p.Env.logger().Warn("control message refused", "run_id", runID, "action", cm.Action, "err", err)
 		return nil
 	}
 	if cur, gerr := p.Env.Store.Runs.Get(ctx, runID); gerr == nil {
@@ -83,8 +86,12 @@ func (p *Planner) control(ctx context.Context, runID, action string, redelivered
 	case ActionResume:
 		return p.retry(ctx, runID, true, redelivered)
 	}
-	return fmt.Errorf("%w: unknown action %q (want retry, abort or resume)", ErrControlRefused, action)
+	return fmt.Errorf("%w: %w %q (want retry, abort or resume)", ErrControlRefused, errUnknownAction, action)
 }
+
+// errUnknownAction says a control message names no operator action (the planner's internal
+// actions, such as contain, are not accepted on control subjects).
+var errUnknownAction = errors.New("unknown action")
 
 func redelivered(msg jetstream.Msg) bool {
 	md, err := msg.Metadata()

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
-	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
 	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
 )
@@ -51,7 +50,7 @@ func TestOverlappingRunRejectedOrQueued(t *testing.T) {
 			t.Fatalf("run %s = %s %q, %v", id, rec.State, deref(rec.Error), err)
 		}
 	}
-	checkConsistentCuts(t, f.StateDir)
+	pipelinetest.CheckConsistentCuts(t, f.StateDir)
 	checkLocksFree(t, st, "holder", "waiter", "second")
 }
 
@@ -113,30 +112,5 @@ func checkLocksFree(t *testing.T, st *pipelinetest.Stack, runIDs ...string) {
 	}
 	if n == 0 {
 		t.Fatal("no lock records: the runs never locked their canisters")
-	}
-}
-
-// checkConsistentCuts asserts from the simulator's history that, for every canister, the
-// successful lifecycle calls form rounds of stop, snapshot, start: no start between a stop and
-// its snapshot.
-func checkConsistentCuts(t *testing.T, stateDir string) {
-	t.Helper()
-	calls, err := sim.ReadHistory(stateDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := map[string]string{}
-	for _, c := range calls {
-		if !c.OK || (c.Call != "stop" && c.Call != "snapshot" && c.Call != "start") {
-			continue
-		}
-		want := next[c.Canister]
-		if want == "" {
-			want = "stop"
-		}
-		if c.Call != want {
-			t.Errorf("canister %s: %s where %s was due", c.Canister, c.Call, want)
-		}
-		next[c.Canister] = map[string]string{"stop": "snapshot", "snapshot": "start", "start": "stop"}[c.Call]
 	}
 }

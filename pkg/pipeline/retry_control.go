@@ -97,6 +97,9 @@ func (p *Planner) relockAndRepublish(ctx context.Context, run RunRecord) error {
 
 func (p *Planner) relock(ctx context.Context, run RunRecord, stored *plan.Plan) (RunRecord, error) {
 	attempt, err := p.Env.applyRun(ctx, run.RunID, runs.LockAttempt{})
+	if errors.Is(err, runs.ErrRefused) {
+		return attempt, errRefused("run %s became %s while the retry was locking its canisters", run.RunID, attempt.State)
+	}
 	if err != nil {
 		return attempt, err
 	}
@@ -112,7 +115,7 @@ func (p *Planner) relock(ctx context.Context, run RunRecord, stored *plan.Plan) 
 	locked, err := p.Env.applyRun(ctx, run.RunID, runs.Locked{Epoch: attempt.LockEpoch})
 	if errors.Is(err, runs.ErrRefused) {
 		p.Env.freeLocks(context.WithoutCancel(ctx), run.RunID, attempt.LockEpoch, lockKeys(stored))
-		return locked, fmt.Errorf("%w: %v", ErrControlRefused, err)
+		return locked, errRefused("run %s became %s while the retry was locking its canisters", run.RunID, locked.State)
 	}
 	return locked, err
 }

@@ -1,0 +1,227 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
+)
+
+// stateRank orders the states a backup run moves through; a run never goes to a lower rank.
+var stateRank = map[pipeline.RunState]int{
+	pipeline.RunPlanning: 0, pipeline.RunPreflight: 1, pipeline.RunQueued: 1, pipeline.RunRunning: 2,
+	pipeline.RunCompleted: 3, pipeline.RunFailed: 3, pipeline.RunAborted: 3, pipeline.RunRejected: 3,
+}
+
+// checkNeverBack asserts that the recorded versions of a run never went back: no state of a
+// lower rank after a higher one (running → preflight, say), never rejected, and while it was
+// running or after, completed operations never decreased (counts were never reset).
+func checkNeverBack(t *testing.T, l *runLog) {
+	t.Helper()
+	versions := l.all()
+	high, completed := -1, 0
+	for i, v := range versions {
+		rank, ok := stateRank[v.State]
+		if !ok {
+			t.Errorf("version %d of run %s has unknown state %q", i, l.runID, v.State)
+		}
+		if rank < high {
+			t.Errorf("run %s went back to %s at version %d (states: %s)%s", l.runID, v.State, i, l.states(), l.describe())
+			return
+		}
+		high = max(high, rank)
+		if v.State == pipeline.RunRejected {
+			t.Errorf("run %s was rejected at version %d: %s%s", l.runID, i, deref(v.Error), l.describe())
+			return
+		}
+		if rank >= stateRank[pipeline.RunRunning] {
+			if v.Counts.Completed < completed {
+				t.Errorf("run %s: completed operations went from %d back to %d at version %d (counts reset)%s",
+					l.runID, completed, v.Counts.Completed, i, l.describe())
+				return
+			}
+			completed = v.Counts.Completed
+		}
+	}
+}
+
+// Finding 1: the same request published again without a Nats-Msg-Id, with status calls slow
+// (as real icp's are): one copy half-way through the run's preflight (its own planning, as
+// slow, ends after the run started running), one once the run is running, and a copy with an
+// unknown field while it runs. The copies are answered with the run's state and never move
+// it: the run goes planning → preflight → running → completed, its counts are never reset,
+// each target is stopped once, and every canister runs again with one new snapshot each.
+func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
+	f := pipelinetest.NewFleet(t, fleetOf([]int{2, 4}), 4096) // root, 2 children, 8 grandchildren
+	c := newCluster(t, f, "--sim-artifact-bytes", "4096",
+		"--sim-latency", "status=300ms,stop=50ms,snapshot=50ms,start=20ms,download=200ms")
+	c.startAll(1)
+	ctx := testCtx(t, 40*time.Second)
+	const runID = "dup"
+	body := pipelinetest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
+		"root_canister_id": f.Root, "scope": "non-root-fleet"})
+	log := recordRun(t, c, runID)
+	if err := pipeline.Submit(ctx, c.store, body, ""); err != nil {
+		t.Fatal(err)
+	}
+	targets := len(f.Entries) - 1
+
+	// A copy published while the run proves its preflight, half-way through its status calls:
+	// its own planning (as slow) ends after the run started running.
+	if _, err := log.until(ctx, "preflight", func(r pipeline.RunRecord) bool { return r.State != pipeline.RunPlanning }); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "half of the preflight's status calls", func() bool { return countOK(t, f.StateDir, "status") >= targets/2 })
+	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State != pipeline.RunPreflight {
+		t.Fatalf("the run is not in preflight when the first copy is sent: %+v, %v%s", cur.Value, err, log.describe())
+	}
+	early := make(chan pipeline.Reply, 1)
+	go func() {
+		r, err := submitForReply(ctx, c, c.store.Names.RequestSubject(), body)
+		if err != nil {
+			r.Error = err.Error()
+		}
+		early <- r
+	}()
+
+	if _, err := log.until(ctx, "running", func(r pipeline.RunRecord) bool {
+		return r.State == pipeline.RunRunning || r.State.Terminal()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State != pipeline.RunRunning {
+		t.Fatalf("the run is not running before the copies are sent: %+v, %v%s", cur.Value, err, log.describe())
+	}
+
+	// A copy once the run is running, byte for byte the same, no Nats-Msg-Id: answered with
+	// the run's state.
+	reply, err := submitForReply(ctx, c, c.store.Names.RequestSubject(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply.RunID != runID || (reply.State != pipeline.RunRunning && reply.State != pipeline.RunCompleted) || reply.Error != "" {
+		t.Errorf("answer to the duplicate = %+v, want run %s running (or completed)", reply, runID)
+	}
+	// Third copy with an unknown field, while the run runs: rejected, the run untouched.
+	reply, err = submitForReply(ctx, c, c.store.Names.RequestSubject(), withField(t, body, "surprise", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(reply.Error, "surprise") {
+		t.Errorf("answer to the malformed copy = %+v, want an error naming the unknown field", reply)
+	}
+	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State == pipeline.RunRejected {
+		t.Fatalf("after the malformed copy the run is %+v, %v", cur.Value, err)
+	}
+
+	rec, err := log.until(ctx, "the end", func(r pipeline.RunRecord) bool { return r.State.Terminal() })
+	if err != nil {
+		checkNeverBack(t, log)
+		c.dumpOps(runID)
+		t.Fatalf("%v%s", err, log.describe())
+	}
+	checkNeverBack(t, log)
+	if rec.State != pipeline.RunCompleted {
+		t.Fatalf("run ended %s: %s%s", rec.State, deref(rec.Error), log.describe())
+	}
+	select {
+	case reply := <-early:
+		if reply.RunID != runID || reply.Error != "" || stateRank[reply.State] < stateRank[pipeline.RunRunning] {
+			t.Errorf("answer to the copy sent during preflight = %+v, want the run's state (running or completed)", reply)
+		}
+	case <-ctx.Done():
+		t.Fatal("no answer to the copy sent during preflight")
+	}
+	if got := log.states(); got != "planning → preflight → running → completed" {
+		t.Errorf("states %s, want planning → preflight → running → completed", got)
+	}
+	if rec.Counts.Completed != rec.Counts.Total {
+		t.Errorf("completed run counts %+v: not every operation completed", rec.Counts)
+	}
+	if n := countOK(t, f.StateDir, "stop"); n != targets {
+		t.Errorf("%d stops in the history, want one per target (%d)", n, targets)
+	}
+	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
+	if len(p.Targets) != targets {
+		t.Errorf("%d targets, want %d", len(p.Targets), targets)
+	}
+	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	pipelinetest.CheckAllRunning(t, f)
+	pipelinetest.CheckConsistentCuts(t, f.StateDir)
+	pipelinetest.CheckBackupIsConsistentCut(t, f.StateDir, *rec.BackupDir)
+}
+
+// Finding 2: while the first copy of a request is planning (slow status calls in preflight),
+// the same body plus an unknown field is published. The malformed copy is answered with its
+// error; the run it names is not touched and completes.
+func TestMalformedDuplicateDuringPlanning(t *testing.T) {
+	f := pipelinetest.NewFleet(t, fleetOf([]int{3, 4}), 4096) // root, 3 children, 12 grandchildren
+	c := newCluster(t, f, "--sim-artifact-bytes", "4096",
+		"--sim-latency", "status=300ms,stop=20ms,snapshot=20ms,start=20ms")
+	c.startAll(1)
+	ctx := testCtx(t, 50*time.Second)
+	const runID = "planning-dup"
+	body := pipelinetest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
+		"root_canister_id": f.Root, "scope": "non-root-fleet"})
+	log := recordRun(t, c, runID)
+	if err := pipeline.Submit(ctx, c.store, body, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := log.until(ctx, "planning", func(r pipeline.RunRecord) bool {
+		return r.State == pipeline.RunPlanning || r.State == pipeline.RunPreflight
+	}); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := submitForReply(ctx, c, c.store.Names.RequestSubject(), withField(t, body, "unexpected_field", "x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := c.store.Runs.Get(ctx, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The copy must have been handled while the run was still being planned, or the test
+	// proves nothing (preflight takes 14 × 300 ms of status calls).
+	if cur.Value.State == pipeline.RunRejected {
+		t.Fatalf("the malformed copy ended the run it names: %s (states %s)%s", deref(cur.Value.Error), log.states(), log.describe())
+	}
+	if cur.Value.State != pipeline.RunPlanning && cur.Value.State != pipeline.RunPreflight {
+		t.Fatalf("the malformed copy was answered only when the run was %s; the test needs it handled during planning (states: %s)",
+			cur.Value.State, log.states())
+	}
+	if !strings.Contains(reply.Error, "unexpected_field") {
+		t.Errorf("answer to the malformed copy = %+v, want an error naming the unknown field", reply)
+	}
+	rec, err := log.until(ctx, "the end", func(r pipeline.RunRecord) bool { return r.State.Terminal() })
+	if err != nil {
+		c.dumpOps(runID)
+		t.Fatalf("%v%s", err, log.describe())
+	}
+	if rec.State != pipeline.RunCompleted {
+		t.Fatalf("run ended %s: %s (states %s)%s", rec.State, deref(rec.Error), log.states(), log.describe())
+	}
+	checkNeverBack(t, log)
+	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
+	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	pipelinetest.CheckAllRunning(t, f)
+	pipelinetest.CheckConsistentCuts(t, f.StateDir)
+}
+
+// countOK counts the successful calls of one kind in the simulator's history.
+func countOK(t *testing.T, stateDir, call string) int {
+	t.Helper()
+	calls, err := sim.ReadHistory(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range calls {
+		if c.OK && c.Call == call {
+			n++
+		}
+	}
+	return n
+}
