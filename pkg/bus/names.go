@@ -3,6 +3,8 @@
 package bus
 
 import (
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+
 	"fmt"
 	"regexp"
 	"strings"
@@ -121,8 +123,8 @@ func (n Names) ConsumerSubjects() map[string][]string {
 	}
 }
 
-// RunIDPattern is the contract's rule for run ids.
-var RunIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
+// RunIDPattern is the contract's rule for run ids (runs.IDPattern).
+var RunIDPattern = runs.IDPattern
 
 // ValidRunID reports whether s is a valid run id, and so a single subject token.
 func ValidRunID(s string) bool { return RunIDPattern.MatchString(s) }

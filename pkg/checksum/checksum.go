@@ -3,14 +3,22 @@
 //
 // Files are streamed through large buffers and never loaded whole. A directory's files are hashed
 // concurrently (at most GOMAXPROCS at a time) so that hashing, not reading, bounds the speed.
+//
+// The Context variants (FileContext, DirContext, PathContext) stop once their context is done:
+// the context is checked before any file is opened, before each directory is read and before each
+// buffer is read, so after cancellation at most one in-flight read per worker completes. The error
+// then wraps ctx.Err(), so errors.Is(err, context.Canceled) (or context.DeadlineExceeded) holds.
+// A read that is itself blocked (a stalled network file system) is not interrupted.
 package checksum
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 )
@@ -42,26 +50,43 @@ func Bytes(b []byte) string {
 func Reader(r io.Reader) (string, error) {
 	buf := buffers.Get().(*[]byte)
 	defer buffers.Put(buf)
-	return readerWith(r, *buf)
+	return readerWith(context.Background(), r, *buf)
 }
 
 // File returns the checksum of the file at path (symlinks followed), streamed.
+// It is FileContext without cancellation.
 func File(path string) (string, error) {
+	return FileContext(context.Background(), path)
+}
+
+// FileContext returns the checksum of the file at path (symlinks followed), streamed. It stops
+// before opening the file, and between buffers, once ctx is done, with an error wrapping ctx.Err().
+func FileContext(ctx context.Context, path string) (string, error) {
 	buf := buffers.Get().(*[]byte)
 	defer buffers.Put(buf)
-	return fileWith(path, *buf)
+	return fileWith(ctx, path, *buf)
 }
 
 // Path returns the checksum of path: Dir when path is a directory (following symlinks), else File.
+// It is PathContext without cancellation.
 func Path(path string) (string, error) {
+	return PathContext(context.Background(), path)
+}
+
+// PathContext returns the checksum of path: DirContext when path is a directory (following
+// symlinks), else FileContext. Once ctx is done it stops with an error wrapping ctx.Err().
+func PathContext(ctx context.Context, path string) (string, error) {
+	if err := done(ctx); err != nil {
+		return "", &fs.PathError{Op: "checksum", Path: path, Err: err}
+	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return "", err
 	}
 	if info.IsDir() {
-		return Dir(path)
+		return DirContext(ctx, path)
 	}
-	return File(path)
+	return FileContext(ctx, path)
 }
 
 // Verify checks that algorithm is sha256 and that actual equals expected exactly (case-sensitive).
@@ -90,27 +115,52 @@ func ValidHex(s string) bool {
 	return true
 }
 
-func fileWith(path string, buf []byte) (string, error) {
+// done returns ctx.Err() once ctx is done, else nil, without blocking. It runs once per buffer, so
+// it must stay cheap: a non-blocking receive (context.Background's nil channel never fires).
+func done(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	default:
+		return nil
+	}
+}
+
+// fileWith hashes the file at path through buf. A done ctx is reported as a *fs.PathError
+// wrapping ctx.Err(), whether it is seen before the open or between reads.
+func fileWith(ctx context.Context, path string, buf []byte) (string, error) {
+	if err := done(ctx); err != nil {
+		return "", &fs.PathError{Op: "checksum", Path: path, Err: err}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	return readerWith(f, buf)
+	sum, err := readerWith(ctx, f, buf)
+	if err != nil && errors.Is(err, ctx.Err()) { // errors.Is(err, nil) is false
+		err = &fs.PathError{Op: "checksum", Path: path, Err: err}
+	}
+	return sum, err
 }
 
 // readerWith hashes r through buf. It reads by hand rather than with io.CopyBuffer, which would
 // hand an *os.File to its own WriteTo and its small internal buffer.
-func readerWith(r io.Reader, buf []byte) (string, error) {
+func readerWith(ctx context.Context, r io.Reader, buf []byte) (string, error) {
 	h := sha256.New()
-	if err := copyInto(h, r, buf); err != nil {
+	if err := copyInto(ctx, h, r, buf); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func copyInto(h hash.Hash, r io.Reader, buf []byte) error {
+// copyInto feeds r into h through buf until EOF. ctx is checked before every read, so once it is
+// done no further read starts and ctx.Err() is returned as is.
+func copyInto(ctx context.Context, h hash.Hash, r io.Reader, buf []byte) error {
 	for {
+		if err := done(ctx); err != nil {
+			return err
+		}
 		n, err := r.Read(buf)
 		if n < 0 || n > len(buf) {
 			return errInvalidRead

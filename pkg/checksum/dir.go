@@ -1,6 +1,7 @@
 package checksum
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,14 +14,21 @@ var errNotDirectory = errors.New("not a directory")
 // Dir returns the checksum of the directory at path (DOMAIN §6): every regular file below it
 // (symlinks followed, loops, broken links and special files skipped), sorted component-wise by
 // relative path, each fed as `path 0x00 hex(sha256(file)) '\n'` into one SHA-256.
-// An empty directory hashes like empty input.
+// An empty directory hashes like empty input. It is DirContext without cancellation.
 func Dir(path string) (string, error) {
-	files, err := collect(path)
+	return DirContext(context.Background(), path)
+}
+
+// DirContext returns the checksum of the directory at path, as Dir does. Once ctx is done it
+// stops, while walking (before each directory is read) or while hashing (before each file and
+// each buffer), with an error wrapping ctx.Err().
+func DirContext(ctx context.Context, path string) (string, error) {
+	files, err := collect(ctx, path)
 	if err != nil {
 		return "", err
 	}
 	slices.SortFunc(files, func(a, b file) int { return comparePaths(a.rel, b.rel) })
-	sums, err := hashAll(files)
+	sums, err := hashAll(ctx, files)
 	if err != nil {
 		return "", err
 	}

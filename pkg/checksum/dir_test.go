@@ -1,6 +1,7 @@
 package checksum
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -125,10 +126,10 @@ func TestHashAllStopsOnError(t *testing.T) {
 	for range 20 {
 		files = append(files, file{rel: "good", path: good})
 	}
-	if _, err := hashAll(files); !errors.Is(err, os.ErrNotExist) {
+	if _, err := hashAll(context.Background(), files); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("hashAll = %v, want not-exist", err)
 	}
-	sums, err := hashAll(files[:1])
+	sums, err := hashAll(context.Background(), files[:1])
 	if err != nil || len(sums) != 1 || sums[0] != Bytes([]byte("x")) {
 		t.Fatalf("hashAll(good) = %v, %v", sums, err)
 	}

@@ -1,6 +1,7 @@
 package checksum
 
 import (
+	"context"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -8,8 +9,10 @@ import (
 
 // hashAll returns the checksum of every file, in the order given, hashing up to GOMAXPROCS files
 // at once, each worker with its own large buffer. After the first failure no new file is started;
-// the error of the lowest failed index is returned.
-func hashAll(files []file) ([]string, error) {
+// the error of the lowest failed index is returned. Once ctx is done every worker fails at its
+// next check (before its next file, or its next buffer), so hashAll returns an error wrapping
+// ctx.Err() unless every file was already hashed.
+func hashAll(ctx context.Context, files []file) ([]string, error) {
 	sums := make([]string, len(files))
 	errs := make([]error, len(files))
 	var next atomic.Int64
@@ -24,7 +27,7 @@ func hashAll(files []file) ([]string, error) {
 				if i >= len(files) {
 					return
 				}
-				sums[i], errs[i] = fileWith(files[i].path, *buf)
+				sums[i], errs[i] = fileWith(ctx, files[i].path, *buf)
 				if errs[i] != nil {
 					failed.Store(true)
 				}

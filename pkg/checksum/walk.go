@@ -1,6 +1,7 @@
 package checksum
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,14 +17,19 @@ type file struct {
 // walker collects regular files, following symlinks. ancestors holds the identities of the
 // directories on the current descent path: a directory met again among its own ancestors is a
 // symlink loop and is skipped, while a directory reached twice through unrelated links is walked
-// each time, as the reference does.
+// each time, as the reference does. ctx is checked before each directory is read.
 type walker struct {
+	ctx       context.Context
 	files     []file
 	ancestors dirSet
 }
 
-// collect returns the regular files under root (root itself must be a directory).
-func collect(root string) ([]file, error) {
+// collect returns the regular files under root (root itself must be a directory). Once ctx is
+// done it stops with a *fs.PathError wrapping ctx.Err().
+func collect(ctx context.Context, root string) ([]file, error) {
+	if err := done(ctx); err != nil {
+		return nil, &fs.PathError{Op: "checksum dir", Path: root, Err: err}
+	}
 	info, err := os.Stat(root)
 	if err != nil {
 		return nil, err
@@ -31,7 +37,7 @@ func collect(root string) ([]file, error) {
 	if !info.IsDir() {
 		return nil, &fs.PathError{Op: "checksum dir", Path: root, Err: errNotDirectory}
 	}
-	w := &walker{ancestors: newDirSet()}
+	w := &walker{ctx: ctx, ancestors: newDirSet()}
 	if err := w.dir(root, "", info); err != nil {
 		return nil, err
 	}
@@ -39,6 +45,9 @@ func collect(root string) ([]file, error) {
 }
 
 func (w *walker) dir(path, rel string, info fs.FileInfo) error {
+	if err := done(w.ctx); err != nil {
+		return &fs.PathError{Op: "checksum dir", Path: path, Err: err}
+	}
 	if !w.ancestors.add(info) {
 		return nil // symlink loop: this directory is already being walked above us
 	}

@@ -8,11 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbackup/fleetbackup/pkg/client"
+	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
+	"github.com/fleetbackup/fleetbackup/pkg/reply"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // Finding 3: retry and abort of a failed, contained run published at the same moment, 20
@@ -22,7 +24,7 @@ import (
 // ends settled (aborted with containment done, or completed), and every canister runs.
 func TestConcurrentRetryAndAbort(t *testing.T) {
 	const lanes, perLane = 4, 5
-	f := pipelinetest.NewFleet(t, fleetOf([]int{lanes, 3}), 4096) // root, 4 children, 12 grandchildren
+	f := embeddedtest.NewFleet(t, fleetOf([]int{lanes, 3}), 4096) // root, 4 children, 12 grandchildren
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096",
 		"--sim-latency", "stop=20ms,snapshot=30ms,start=20ms,download=50ms")
 	c.startAll(1)
@@ -57,7 +59,7 @@ func TestConcurrentRetryAndAbort(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("outcomes of %d retry+abort races: %v", lanes*perLane, outcomes)
-	pipelinetest.CheckAllRunning(t, f)
+	embeddedtest.CheckAllRunning(t, f)
 }
 
 // abortOnceRunning, as raceRetryAbort's stagger, sends the abort once the retry has reopened the run.
@@ -66,7 +68,7 @@ const abortOnceRunning = -1
 // raceRetryAbort fails a run over the subtree of child with a permanent stop fault on leaf,
 // waits for its containment, then publishes retry and abort at once (the abort stagger later)
 // and checks the outcome.
-func raceRetryAbort(ctx context.Context, t *testing.T, c *cluster, f *pipelinetest.Fleet, runID string, child, leaf registry.Entry, stagger time.Duration) (string, error) {
+func raceRetryAbort(ctx context.Context, t *testing.T, c *cluster, f *embeddedtest.Fleet, runID string, child, leaf registry.Entry, stagger time.Duration) (string, error) {
 	log, err := startRunLog(t, c, runID)
 	if err != nil {
 		return "", err
@@ -74,18 +76,18 @@ func raceRetryAbort(ctx context.Context, t *testing.T, c *cluster, f *pipelinete
 	if err := sim.InjectFault(f.StateDir, sim.Fault{Call: sim.KindStop, Canister: leaf.Pid, Mode: sim.ModePermanent, Times: 1, Message: "stop refused (injected)"}); err != nil {
 		return "", err
 	}
-	body := pipelinetest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
+	body := embeddedtest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
 		"root_canister_id": f.Root, "scope": "subtree", "selector": child.Pid})
-	if err := pipeline.Submit(ctx, c.store, body, ""); err != nil {
+	if err := client.Submit(ctx, c.store, body, ""); err != nil {
 		return "", err
 	}
-	failed, err := log.until(ctx, "failed and contained", func(r pipeline.RunRecord) bool {
+	failed, err := log.until(ctx, "failed and contained", func(r runs.Record) bool {
 		return r.State.Terminal() && !r.ContainmentPending()
 	})
 	if err != nil {
 		return "", err
 	}
-	if failed.State != pipeline.RunFailed || failed.Containment == nil || failed.Containment.State != pipeline.ContainDone {
+	if failed.State != runs.Failed || failed.Containment == nil || failed.Containment.State != runs.ContainDone {
 		return "", fmt.Errorf("before the race the run is %s (containment %+v), want failed and contained: %s%s",
 			failed.State, failed.Containment, deref(failed.Error), log.describe())
 	}
@@ -93,33 +95,33 @@ func raceRetryAbort(ctx context.Context, t *testing.T, c *cluster, f *pipelinete
 	var (
 		start             = make(chan struct{})
 		race              sync.WaitGroup
-		retryR, abortR    pipeline.Reply
+		retryR, abortR    reply.Reply
 		retryErr, abortEr error
 	)
 	answeredCtx, retryAnswered := context.WithCancel(ctx) // ends once the retry is answered
 	defer retryAnswered()
 	race.Go(func() {
 		<-start
-		retryR, retryErr = controlForReply(ctx, c, runID, pipeline.ActionRetry)
+		retryR, retryErr = controlForReply(ctx, c, runID, runs.ActionRetry)
 		retryAnswered()
 	})
 	race.Go(func() {
 		<-start
 		switch {
 		case stagger == abortOnceRunning:
-			_, _ = log.until(answeredCtx, "the retry reopening the run", func(r pipeline.RunRecord) bool { return r.Retries > 0 || r.State == pipeline.RunAborted })
+			_, _ = log.until(answeredCtx, "the retry reopening the run", func(r runs.Record) bool { return r.Retries > 0 || r.State == runs.Aborted })
 		case stagger > 0: // the cadence is the point: let the retry get ahead by a few milliseconds
 			<-time.After(stagger)
 		}
-		abortR, abortEr = controlForReply(ctx, c, runID, pipeline.ActionAbort)
+		abortR, abortEr = controlForReply(ctx, c, runID, runs.ActionAbort)
 	})
 	close(start)
 	race.Wait()
 	if retryErr != nil || abortEr != nil {
 		return "", fmt.Errorf("control: retry %v, abort %v", retryErr, abortEr)
 	}
-	end, err := log.until(ctx, "a settled end", func(r pipeline.RunRecord) bool {
-		return settledEnd(r) && (r.State == pipeline.RunAborted || r.Retries > 0)
+	end, err := log.until(ctx, "a settled end", func(r runs.Record) bool {
+		return settledEnd(r) && (r.State == runs.Aborted || r.Retries > 0)
 	})
 	if err != nil {
 		c.dumpOps(runID)
@@ -128,26 +130,26 @@ func raceRetryAbort(ctx context.Context, t *testing.T, c *cluster, f *pipelinete
 	// Once aborted, always aborted: every later version, however late it was written.
 	versions := log.all()
 	for i, v := range versions {
-		if v.State != pipeline.RunAborted {
+		if v.State != runs.Aborted {
 			continue
 		}
 		for j, w := range versions[i+1:] {
-			if w.State != pipeline.RunAborted {
+			if w.State != runs.Aborted {
 				return "", fmt.Errorf("the run was aborted (version %d) and then %s (version %d); retry answer %+v, abort answer %+v%s",
 					i, w.State, i+1+j, retryR, abortR, log.describe())
 			}
 		}
 		break
 	}
-	accepted := !abortR.Refused && abortR.State == pipeline.RunAborted
+	accepted := !abortR.Refused && abortR.State == runs.Aborted
 	switch {
-	case accepted && end.State != pipeline.RunAborted:
+	case accepted && end.State != runs.Aborted:
 		return "", fmt.Errorf("the abort was accepted (%+v) but the run ended %s%s", abortR, end.State, log.describe())
-	case end.State == pipeline.RunAborted:
-		if end.Containment == nil || end.Containment.State != pipeline.ContainDone || end.RestartRequired {
+	case end.State == runs.Aborted:
+		if end.Containment == nil || end.Containment.State != runs.ContainDone || end.RestartRequired {
 			return "", fmt.Errorf("aborted run not contained: containment %+v restart_required %v%s", end.Containment, end.RestartRequired, log.describe())
 		}
-	case end.State == pipeline.RunCompleted:
+	case end.State == runs.Completed:
 		if !abortR.Refused {
 			return "", fmt.Errorf("the run completed although its abort was not refused (%+v)%s", abortR, log.describe())
 		}
@@ -182,7 +184,7 @@ func raceRetryAbort(ctx context.Context, t *testing.T, c *cluster, f *pipelinete
 // canister (no start between a stop and its snapshot), each completed backup is one cut and
 // passes the backup checks, every canister runs, and no canister lock is held at the end.
 func TestOverlappingRunsAreKeptApart(t *testing.T) {
-	f := pipelinetest.NewFleet(t, fleetOf([]int{3, 6}), 4096) // root, 3 children, 18 grandchildren
+	f := embeddedtest.NewFleet(t, fleetOf([]int{3, 6}), 4096) // root, 3 children, 18 grandchildren
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096",
 		"--sim-latency", "stop=20ms,snapshot=30ms,start=20ms")
 	c.startAll(1)
@@ -211,14 +213,14 @@ func TestOverlappingRunsAreKeptApart(t *testing.T) {
 		if rc.wait {
 			req["on_conflict"] = "wait"
 		}
-		rc.body = pipelinetest.Request(t, req)
+		rc.body = embeddedtest.Request(t, req)
 		rc.log = recordRun(t, c, rc.id)
 		cases = append(cases, rc)
 	}
 	var pub sync.WaitGroup
 	for _, rc := range cases {
 		pub.Go(func() {
-			if err := pipeline.Submit(ctx, c.store, rc.body, ""); err != nil {
+			if err := client.Submit(ctx, c.store, rc.body, ""); err != nil {
 				t.Errorf("submitting %s: %v", rc.id, err)
 			}
 		})
@@ -230,23 +232,23 @@ func TestOverlappingRunsAreKeptApart(t *testing.T) {
 		ids[rc.id] = true
 	}
 	tally := map[string]int{}
-	var completed []pipeline.RunRecord
+	var completed []runs.Record
 	for _, rc := range cases {
 		end, err := rc.log.until(ctx, "a settled end", settledEnd)
 		if err != nil {
 			c.dumpOps(rc.id)
 			t.Fatalf("%v%s", err, rc.log.describe())
 		}
-		queued := strings.Contains(rc.log.states(), string(pipeline.RunQueued))
+		queued := strings.Contains(rc.log.states(), string(runs.Queued))
 		switch end.State {
-		case pipeline.RunCompleted:
+		case runs.Completed:
 			completed = append(completed, end)
 			if queued {
 				tally["queued, then completed"]++
 			} else {
 				tally["completed"]++
 			}
-		case pipeline.RunRejected:
+		case runs.Rejected:
 			tally["rejected"]++
 			msg := deref(end.Error)
 			holder, ok := heldBy(msg)
@@ -262,7 +264,7 @@ func TestOverlappingRunsAreKeptApart(t *testing.T) {
 		default:
 			t.Errorf("run %s ended %s: %s (states %s)%s", rc.id, end.State, deref(end.Error), rc.log.states(), rc.log.describe())
 		}
-		if queued && end.State != pipeline.RunCompleted {
+		if queued && end.State != runs.Completed {
 			t.Errorf("run %s was queued and ended %s", rc.id, end.State)
 		}
 	}
@@ -271,11 +273,11 @@ func TestOverlappingRunsAreKeptApart(t *testing.T) {
 		t.Errorf("no run was refused or queued: the runs did not overlap, the test proves nothing")
 	}
 	for _, rec := range completed {
-		pipelinetest.CheckBackupDir(t, *rec.BackupDir)
-		pipelinetest.CheckBackupIsConsistentCut(t, f.StateDir, *rec.BackupDir)
+		embeddedtest.CheckBackupDir(t, *rec.BackupDir)
+		embeddedtest.CheckBackupIsConsistentCut(t, f.StateDir, *rec.BackupDir)
 	}
-	pipelinetest.CheckConsistentCuts(t, f.StateDir)
-	pipelinetest.CheckAllRunning(t, f)
+	embeddedtest.CheckConsistentCuts(t, f.StateDir)
+	embeddedtest.CheckAllRunning(t, f)
 	held, err := heldLocks(ctx, c)
 	if err != nil {
 		t.Fatal(err)
@@ -306,7 +308,7 @@ func staggerName(d time.Duration) string {
 }
 
 // answered summarises the planner's answer to a control action.
-func answered(r pipeline.Reply) string {
+func answered(r reply.Reply) string {
 	if r.Refused {
 		return "refused (" + r.Error + ")"
 	}

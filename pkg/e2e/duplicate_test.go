@@ -5,15 +5,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbackup/fleetbackup/pkg/client"
+	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
+	"github.com/fleetbackup/fleetbackup/pkg/reply"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // stateRank orders the states a backup run moves through; a run never goes to a lower rank.
-var stateRank = map[pipeline.RunState]int{
-	pipeline.RunPlanning: 0, pipeline.RunPreflight: 1, pipeline.RunQueued: 1, pipeline.RunRunning: 2,
-	pipeline.RunCompleted: 3, pipeline.RunFailed: 3, pipeline.RunAborted: 3, pipeline.RunRejected: 3,
+var stateRank = map[runs.State]int{
+	runs.Planning: 0, runs.Preflight: 1, runs.Queued: 1, runs.Running: 2,
+	runs.Completed: 3, runs.Failed: 3, runs.Aborted: 3, runs.Rejected: 3,
 }
 
 // checkNeverBack asserts that the recorded versions of a run never went back: no state of a
@@ -33,11 +35,11 @@ func checkNeverBack(t *testing.T, l *runLog) {
 			return
 		}
 		high = max(high, rank)
-		if v.State == pipeline.RunRejected {
+		if v.State == runs.Rejected {
 			t.Errorf("run %s was rejected at version %d: %s%s", l.runID, i, deref(v.Error), l.describe())
 			return
 		}
-		if rank >= stateRank[pipeline.RunRunning] {
+		if rank >= stateRank[runs.Running] {
 			if v.Counts.Completed < completed {
 				t.Errorf("run %s: completed operations went from %d back to %d at version %d (counts reset)%s",
 					l.runID, completed, v.Counts.Completed, i, l.describe())
@@ -55,30 +57,30 @@ func checkNeverBack(t *testing.T, l *runLog) {
 // it: the run goes planning → preflight → running → completed, its counts are never reset,
 // each target is stopped once, and every canister runs again with one new snapshot each.
 func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
-	f := pipelinetest.NewFleet(t, fleetOf([]int{2, 4}), 4096) // root, 2 children, 8 grandchildren
+	f := embeddedtest.NewFleet(t, fleetOf([]int{2, 4}), 4096) // root, 2 children, 8 grandchildren
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096",
 		"--sim-latency", "status=300ms,stop=50ms,snapshot=50ms,start=20ms,download=200ms")
 	c.startAll(1)
 	ctx := testCtx(t, 40*time.Second)
 	const runID = "dup"
-	body := pipelinetest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
+	body := embeddedtest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
 		"root_canister_id": f.Root, "scope": "non-root-fleet"})
 	log := recordRun(t, c, runID)
-	if err := pipeline.Submit(ctx, c.store, body, ""); err != nil {
+	if err := client.Submit(ctx, c.store, body, ""); err != nil {
 		t.Fatal(err)
 	}
 	targets := len(f.Entries) - 1
 
 	// A copy published while the run proves its preflight, half-way through its status calls:
 	// its own planning (as slow) ends after the run started running.
-	if _, err := log.until(ctx, "preflight", func(r pipeline.RunRecord) bool { return r.State != pipeline.RunPlanning }); err != nil {
+	if _, err := log.until(ctx, "preflight", func(r runs.Record) bool { return r.State != runs.Planning }); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "half of the preflight's status calls", func() bool { return countOK(t, f.StateDir, "status") >= targets/2 })
-	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State != pipeline.RunPreflight {
+	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State != runs.Preflight {
 		t.Fatalf("the run is not in preflight when the first copy is sent: %+v, %v%s", cur.Value, err, log.describe())
 	}
-	early := make(chan pipeline.Reply, 1)
+	early := make(chan reply.Reply, 1)
 	go func() {
 		r, err := submitForReply(ctx, c, c.store.Names.RequestSubject(), body)
 		if err != nil {
@@ -87,12 +89,12 @@ func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
 		early <- r
 	}()
 
-	if _, err := log.until(ctx, "running", func(r pipeline.RunRecord) bool {
-		return r.State == pipeline.RunRunning || r.State.Terminal()
+	if _, err := log.until(ctx, "running", func(r runs.Record) bool {
+		return r.State == runs.Running || r.State.Terminal()
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State != pipeline.RunRunning {
+	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State != runs.Running {
 		t.Fatalf("the run is not running before the copies are sent: %+v, %v%s", cur.Value, err, log.describe())
 	}
 
@@ -102,7 +104,7 @@ func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reply.RunID != runID || (reply.State != pipeline.RunRunning && reply.State != pipeline.RunCompleted) || reply.Error != "" {
+	if reply.RunID != runID || (reply.State != runs.Running && reply.State != runs.Completed) || reply.Error != "" {
 		t.Errorf("answer to the duplicate = %+v, want run %s running (or completed)", reply, runID)
 	}
 	// Third copy with an unknown field, while the run runs: rejected, the run untouched.
@@ -113,23 +115,23 @@ func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
 	if !strings.Contains(reply.Error, "surprise") {
 		t.Errorf("answer to the malformed copy = %+v, want an error naming the unknown field", reply)
 	}
-	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State == pipeline.RunRejected {
+	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State == runs.Rejected {
 		t.Fatalf("after the malformed copy the run is %+v, %v", cur.Value, err)
 	}
 
-	rec, err := log.until(ctx, "the end", func(r pipeline.RunRecord) bool { return r.State.Terminal() })
+	rec, err := log.until(ctx, "the end", func(r runs.Record) bool { return r.State.Terminal() })
 	if err != nil {
 		checkNeverBack(t, log)
 		c.dumpOps(runID)
 		t.Fatalf("%v%s", err, log.describe())
 	}
 	checkNeverBack(t, log)
-	if rec.State != pipeline.RunCompleted {
+	if rec.State != runs.Completed {
 		t.Fatalf("run ended %s: %s%s", rec.State, deref(rec.Error), log.describe())
 	}
 	select {
 	case reply := <-early:
-		if reply.RunID != runID || reply.Error != "" || stateRank[reply.State] < stateRank[pipeline.RunRunning] {
+		if reply.RunID != runID || reply.Error != "" || stateRank[reply.State] < stateRank[runs.Running] {
 			t.Errorf("answer to the copy sent during preflight = %+v, want the run's state (running or completed)", reply)
 		}
 	case <-ctx.Done():
@@ -144,34 +146,34 @@ func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
 	if n := countOK(t, f.StateDir, "stop"); n != targets {
 		t.Errorf("%d stops in the history, want one per target (%d)", n, targets)
 	}
-	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
+	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
 	if len(p.Targets) != targets {
 		t.Errorf("%d targets, want %d", len(p.Targets), targets)
 	}
-	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
-	pipelinetest.CheckAllRunning(t, f)
-	pipelinetest.CheckConsistentCuts(t, f.StateDir)
-	pipelinetest.CheckBackupIsConsistentCut(t, f.StateDir, *rec.BackupDir)
+	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	embeddedtest.CheckAllRunning(t, f)
+	embeddedtest.CheckConsistentCuts(t, f.StateDir)
+	embeddedtest.CheckBackupIsConsistentCut(t, f.StateDir, *rec.BackupDir)
 }
 
 // Finding 2: while the first copy of a request is planning (slow status calls in preflight),
 // the same body plus an unknown field is published. The malformed copy is answered with its
 // error; the run it names is not touched and completes.
 func TestMalformedDuplicateDuringPlanning(t *testing.T) {
-	f := pipelinetest.NewFleet(t, fleetOf([]int{3, 4}), 4096) // root, 3 children, 12 grandchildren
+	f := embeddedtest.NewFleet(t, fleetOf([]int{3, 4}), 4096) // root, 3 children, 12 grandchildren
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096",
 		"--sim-latency", "status=300ms,stop=20ms,snapshot=20ms,start=20ms")
 	c.startAll(1)
 	ctx := testCtx(t, 50*time.Second)
 	const runID = "planning-dup"
-	body := pipelinetest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
+	body := embeddedtest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
 		"root_canister_id": f.Root, "scope": "non-root-fleet"})
 	log := recordRun(t, c, runID)
-	if err := pipeline.Submit(ctx, c.store, body, ""); err != nil {
+	if err := client.Submit(ctx, c.store, body, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := log.until(ctx, "planning", func(r pipeline.RunRecord) bool {
-		return r.State == pipeline.RunPlanning || r.State == pipeline.RunPreflight
+	if _, err := log.until(ctx, "planning", func(r runs.Record) bool {
+		return r.State == runs.Planning || r.State == runs.Preflight
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -185,29 +187,29 @@ func TestMalformedDuplicateDuringPlanning(t *testing.T) {
 	}
 	// The copy must have been handled while the run was still being planned, or the test
 	// proves nothing (preflight takes 14 × 300 ms of status calls).
-	if cur.Value.State == pipeline.RunRejected {
+	if cur.Value.State == runs.Rejected {
 		t.Fatalf("the malformed copy ended the run it names: %s (states %s)%s", deref(cur.Value.Error), log.states(), log.describe())
 	}
-	if cur.Value.State != pipeline.RunPlanning && cur.Value.State != pipeline.RunPreflight {
+	if cur.Value.State != runs.Planning && cur.Value.State != runs.Preflight {
 		t.Fatalf("the malformed copy was answered only when the run was %s; the test needs it handled during planning (states: %s)",
 			cur.Value.State, log.states())
 	}
 	if !strings.Contains(reply.Error, "unexpected_field") {
 		t.Errorf("answer to the malformed copy = %+v, want an error naming the unknown field", reply)
 	}
-	rec, err := log.until(ctx, "the end", func(r pipeline.RunRecord) bool { return r.State.Terminal() })
+	rec, err := log.until(ctx, "the end", func(r runs.Record) bool { return r.State.Terminal() })
 	if err != nil {
 		c.dumpOps(runID)
 		t.Fatalf("%v%s", err, log.describe())
 	}
-	if rec.State != pipeline.RunCompleted {
+	if rec.State != runs.Completed {
 		t.Fatalf("run ended %s: %s (states %s)%s", rec.State, deref(rec.Error), log.states(), log.describe())
 	}
 	checkNeverBack(t, log)
-	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
-	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
-	pipelinetest.CheckAllRunning(t, f)
-	pipelinetest.CheckConsistentCuts(t, f.StateDir)
+	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
+	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	embeddedtest.CheckAllRunning(t, f)
+	embeddedtest.CheckConsistentCuts(t, f.StateDir)
 }
 
 // countOK counts the successful calls of one kind in the simulator's history.

@@ -14,7 +14,9 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/client"
+	"github.com/fleetbackup/fleetbackup/pkg/reply"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // runLog records every version of one run record, from a KV watch opened (with the key's
@@ -22,7 +24,7 @@ import (
 type runLog struct {
 	runID    string
 	mu       sync.Mutex
-	versions []pipeline.RunRecord
+	versions []runs.Record
 	revs     []uint64
 	changed  chan struct{} // closed and replaced on every new version
 	err      error
@@ -56,13 +58,13 @@ func startRunLog(t *testing.T, c *cluster, runID string) (*runLog, error) {
 				return
 			case e, ok := <-w.Updates():
 				if !ok {
-					l.fail(pipeline.ErrWatchClosed)
+					l.fail(client.ErrWatchClosed)
 					return
 				}
 				if e == nil || e.Operation() != jetstream.KeyValuePut {
 					continue
 				}
-				var r pipeline.RunRecord
+				var r runs.Record
 				if err := json.Unmarshal(e.Value(), &r); err != nil {
 					l.fail(fmt.Errorf("decoding run %s: %w", runID, err))
 					return
@@ -75,7 +77,7 @@ func startRunLog(t *testing.T, c *cluster, runID string) (*runLog, error) {
 	return l, nil
 }
 
-func (l *runLog) add(r pipeline.RunRecord, rev uint64) {
+func (l *runLog) add(r runs.Record, rev uint64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.versions = append(l.versions, r)
@@ -93,14 +95,14 @@ func (l *runLog) fail(err error) {
 }
 
 // all returns the versions recorded so far.
-func (l *runLog) all() []pipeline.RunRecord {
+func (l *runLog) all() []runs.Record {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return slices.Clone(l.versions)
 }
 
 // until waits for a recorded version for which cond holds and returns the first one.
-func (l *runLog) until(ctx context.Context, what string, cond func(pipeline.RunRecord) bool) (pipeline.RunRecord, error) {
+func (l *runLog) until(ctx context.Context, what string, cond func(runs.Record) bool) (runs.Record, error) {
 	for seen := 0; ; {
 		l.mu.Lock()
 		vs, ch, err := l.versions[seen:], l.changed, l.err
@@ -112,11 +114,11 @@ func (l *runLog) until(ctx context.Context, what string, cond func(pipeline.RunR
 			}
 		}
 		if err != nil {
-			return pipeline.RunRecord{}, err
+			return runs.Record{}, err
 		}
 		select {
 		case <-ctx.Done():
-			return pipeline.RunRecord{}, fmt.Errorf("run %s: waiting for %s: %w (states so far: %s)", l.runID, what, ctx.Err(), l.states())
+			return runs.Record{}, fmt.Errorf("run %s: waiting for %s: %w (states so far: %s)", l.runID, what, ctx.Err(), l.states())
 		case <-ch:
 		}
 	}
@@ -150,31 +152,31 @@ func (l *runLog) describe() string {
 }
 
 // settledEnd reports whether a run is terminal, holds no locks and restarts nothing any more.
-func settledEnd(r pipeline.RunRecord) bool {
+func settledEnd(r runs.Record) bool {
 	return r.Settled() && !r.LocksHeld
 }
 
 // submitForReply publishes body on subject with the planner's reply header, and returns the
 // planner's answer.
-func submitForReply(ctx context.Context, c *cluster, subject string, body []byte) (pipeline.Reply, error) {
+func submitForReply(ctx context.Context, c *cluster, subject string, body []byte) (reply.Reply, error) {
 	nc := c.store.JS.Conn()
 	inbox := nc.NewInbox()
 	sub, err := nc.SubscribeSync(inbox)
 	if err != nil {
-		return pipeline.Reply{}, err
+		return reply.Reply{}, err
 	}
 	defer func() { _ = sub.Unsubscribe() }()
 	msg := nats.NewMsg(subject)
 	msg.Data = body
-	msg.Header.Set(pipeline.ReplyHeader, inbox)
+	msg.Header.Set(reply.Header, inbox)
 	if _, err := c.store.JS.PublishMsg(ctx, msg); err != nil {
-		return pipeline.Reply{}, err
+		return reply.Reply{}, err
 	}
 	m, err := sub.NextMsgWithContext(ctx)
 	if err != nil {
-		return pipeline.Reply{}, fmt.Errorf("waiting for the planner's answer on %s: %w", subject, err)
+		return reply.Reply{}, fmt.Errorf("waiting for the planner's answer on %s: %w", subject, err)
 	}
-	var r pipeline.Reply
+	var r reply.Reply
 	if err := json.Unmarshal(m.Data, &r); err != nil {
 		return r, fmt.Errorf("decoding the planner's answer %q: %w", m.Data, err)
 	}
@@ -182,8 +184,8 @@ func submitForReply(ctx context.Context, c *cluster, subject string, body []byte
 }
 
 // controlForReply sends a control action for a run and returns the planner's answer.
-func controlForReply(ctx context.Context, c *cluster, runID, action string) (pipeline.Reply, error) {
-	body, _ := json.Marshal(pipeline.ControlMessage{Action: action})
+func controlForReply(ctx context.Context, c *cluster, runID, action string) (reply.Reply, error) {
+	body, _ := json.Marshal(runs.ControlMessage{Action: action})
 	return submitForReply(ctx, c, c.store.Names.ControlSubject(runID), body)
 }
 

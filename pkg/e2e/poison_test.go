@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
+	"github.com/fleetbackup/fleetbackup/pkg/client"
+	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // poison is a message that can never succeed, and the service whose consumer gets it.
@@ -28,7 +29,7 @@ type poison struct {
 // stay pending for the 23 minutes of backoff MaxDeliver allows), each one is logged at Warn,
 // and a run afterwards completes, unmoved by contain messages sent for it on both subjects.
 func TestPoisonMessagesEnd(t *testing.T) {
-	f := pipelinetest.NewFleet(t, fleetOf([]int{2, 3}), 4096) // root, 2 children, 6 grandchildren
+	f := embeddedtest.NewFleet(t, fleetOf([]int{2, 3}), 4096) // root, 2 children, 6 grandchildren
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096", "--sim-latency", "stop=20ms,snapshot=30ms,start=20ms,download=100ms")
 	c.startAll(1)
 	ctx := testCtx(t, 50*time.Second)
@@ -75,10 +76,10 @@ func TestPoisonMessagesEnd(t *testing.T) {
 	// The services still work: a run completes, unmoved by contain sent for it by a client.
 	const runID = "after-poison"
 	log := recordRun(t, c, runID)
-	if err := pipeline.Submit(ctx, c.store, subtreeRequest(t, runID, f), ""); err != nil {
+	if err := client.Submit(ctx, c.store, subtreeRequest(t, runID, f), ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := log.until(ctx, "running", func(r pipeline.RunRecord) bool { return r.State == pipeline.RunRunning || r.State.Terminal() }); err != nil {
+	if _, err := log.until(ctx, "running", func(r runs.Record) bool { return r.State == runs.Running || r.State.Terminal() }); err != nil {
 		t.Fatal(err)
 	}
 	reply, err := submitForReply(ctx, c, names.ControlSubject(runID), contain)
@@ -91,12 +92,12 @@ func TestPoisonMessagesEnd(t *testing.T) {
 	if _, err := c.store.JS.Publish(ctx, names.InternalSubject(runID), contain); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := log.until(ctx, "the end", func(r pipeline.RunRecord) bool { return settledEnd(r) })
+	rec, err := log.until(ctx, "the end", func(r runs.Record) bool { return settledEnd(r) })
 	if err != nil {
 		c.dumpOps(runID)
 		t.Fatalf("%v%s", err, log.describe())
 	}
-	if rec.State != pipeline.RunCompleted {
+	if rec.State != runs.Completed {
 		t.Fatalf("run after the poison ended %s: %s%s", rec.State, deref(rec.Error), log.describe())
 	}
 	for i, v := range log.all() {
@@ -105,9 +106,9 @@ func TestPoisonMessagesEnd(t *testing.T) {
 			break
 		}
 	}
-	p := pipelinetest.CheckBackupDir(t, *rec.BackupDir)
-	pipelinetest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
-	pipelinetest.CheckAllRunning(t, f)
+	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
+	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	embeddedtest.CheckAllRunning(t, f)
 	waitDrained(t, ctx, c, 20*time.Second, "the streams to be empty after the run")
 }
 

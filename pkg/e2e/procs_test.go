@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
+	"github.com/fleetbackup/fleetbackup/pkg/client"
+	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 var services = []string{"planner", "snapshotter", "downloader", "verifier", "finalizer"}
@@ -83,11 +85,11 @@ type cluster struct {
 	bins       map[string]string
 	url        string
 	backupRoot string
-	fleet      *pipelinetest.Fleet
+	fleet      *embeddedtest.Fleet
 	simArgs    []string
 	lease      time.Duration
 	logs       string
-	store      *pipeline.Store
+	store      *runstore.Store
 
 	mu    sync.Mutex
 	procs map[string][]*proc
@@ -100,7 +102,7 @@ type proc struct {
 	done chan struct{}
 }
 
-func newCluster(t *testing.T, fleet *pipelinetest.Fleet, simArgs ...string) *cluster {
+func newCluster(t *testing.T, fleet *embeddedtest.Fleet, simArgs ...string) *cluster {
 	t.Helper()
 	bins := serviceBinaries(t)
 	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: t.TempDir()})
@@ -115,7 +117,7 @@ func newCluster(t *testing.T, fleet *pipelinetest.Fleet, simArgs ...string) *clu
 	return c
 }
 
-func (c *cluster) connect() *pipeline.Store {
+func (c *cluster) connect() *runstore.Store {
 	nc, js, err := bus.Connect(bus.ConnectConfig{URL: c.url, Name: "e2e-test"})
 	if err != nil {
 		c.t.Fatal(err)
@@ -126,7 +128,7 @@ func (c *cluster) connect() *pipeline.Store {
 	if err := bus.Setup(ctx, js, names, bus.SetupConfig{AckWait: c.lease}); err != nil {
 		c.t.Fatal(err)
 	}
-	store, err := pipeline.OpenStore(ctx, js, names)
+	store, err := runstore.OpenStore(ctx, js, names)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -233,14 +235,14 @@ func (c *cluster) dumpLogs() {
 }
 
 // runToEnd submits a request and waits for the run to end.
-func (c *cluster) runToEnd(runID string, body []byte, timeout time.Duration) pipeline.RunRecord {
+func (c *cluster) runToEnd(runID string, body []byte, timeout time.Duration) runs.Record {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := pipeline.Submit(ctx, c.store, body, ""); err != nil {
+	if err := client.Submit(ctx, c.store, body, ""); err != nil {
 		c.t.Fatal(err)
 	}
-	rec, err := pipeline.WaitTerminal(ctx, c.store, runID)
+	rec, err := client.WaitTerminal(ctx, c.store, runID)
 	if err != nil {
 		c.dumpLogs()
 		c.t.Fatalf("waiting for run %s: %v", runID, err)
@@ -260,7 +262,7 @@ func logLevel() string {
 func (c *cluster) dumpOps(runID string) {
 	ctx := context.Background()
 	for seq := 0; ; seq++ {
-		e, err := c.store.Ops.Get(ctx, pipeline.OpKey(runID, seq))
+		e, err := c.store.Ops.Get(ctx, runstore.OpKey(runID, seq))
 		if err != nil {
 			return
 		}

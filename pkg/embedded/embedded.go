@@ -17,7 +17,10 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+	"github.com/fleetbackup/fleetbackup/pkg/stage"
+	"github.com/fleetbackup/fleetbackup/pkg/stages"
 )
 
 // Config describes the installation; the zero value of a count means one instance.
@@ -32,7 +35,7 @@ type Config struct {
 	// Instances of each service (downloaders and verifiers scale independently).
 	Instances map[string]int
 	// Env, when set, adjusts each service's environment (clock, retry policy, lease) before start.
-	Env func(*pipeline.Env)
+	Env func(*runenv.Env)
 	// OnExecuted is called after each operation executed by any service.
 	OnExecuted func(runID string, seq int, worker string)
 	// Stats, when set, counts every service's KV operations.
@@ -47,7 +50,7 @@ type Stack struct {
 	Server *server.Server
 	cfg    Config
 	Conn   *nats.Conn
-	Store  *pipeline.Store
+	Store  *runstore.Store
 	Names  bus.Names
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -93,14 +96,14 @@ func (st *Stack) setup(ctx context.Context, cfg Config) error {
 	if err := bus.Setup(ctx, js, st.Names, bus.SetupConfig{AckWait: cfg.Lease}); err != nil {
 		return err
 	}
-	if st.Store, err = pipeline.OpenStore(ctx, js, st.Names); err != nil {
+	if st.Store, err = runstore.OpenStore(ctx, js, st.Names); err != nil {
 		return err
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	st.cancel = cancel
-	for _, name := range pipeline.Services {
-		for i := range max(cfg.Instances[name], 1) {
-			if err := st.startService(runCtx, cfg, name, i); err != nil {
+	for _, s := range stages.All {
+		for i := range max(cfg.Instances[s.Name], 1) {
+			if err := st.startService(runCtx, cfg, s, i); err != nil {
 				return err
 			}
 		}
@@ -109,13 +112,14 @@ func (st *Stack) setup(ctx context.Context, cfg Config) error {
 }
 
 // startService runs one service instance on its own connection, as a separate process would.
-func (st *Stack) startService(ctx context.Context, cfg Config, name string, i int) error {
+func (st *Stack) startService(ctx context.Context, cfg Config, s stage.Stage, i int) error {
+	name := s.Name
 	nc, js, err := bus.Connect(st.connectConfig(fmt.Sprintf("%s-%d", name, i)))
 	if err != nil {
 		return err
 	}
 	st.conns = append(st.conns, nc)
-	store, err := pipeline.OpenStore(ctx, js, st.Names)
+	store, err := runstore.OpenStore(ctx, js, st.Names)
 	if err != nil {
 		return err
 	}
@@ -124,7 +128,7 @@ func (st *Stack) startService(ctx context.Context, cfg Config, name string, i in
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	env := &pipeline.Env{Store: store, Exec: cfg.Exec, BackupRoot: cfg.BackupRoot,
+	env := &runenv.Env{Store: store, Exec: cfg.Exec, BackupRoot: cfg.BackupRoot,
 		Log: log, WorkerID: fmt.Sprintf("embedded-%s-%d", name, i), Lease: cfg.Lease}
 	if cfg.Env != nil {
 		cfg.Env(env)
@@ -132,7 +136,7 @@ func (st *Stack) startService(ctx context.Context, cfg Config, name string, i in
 	st.wg.Add(1)
 	go func() {
 		defer st.wg.Done()
-		err := pipeline.RunService(ctx, env, pipeline.ServiceConfig{Name: name, OnExecuted: cfg.OnExecuted})
+		err := stage.Run(ctx, env, s, stage.Config{Signals: stage.Signals{Executed: cfg.OnExecuted}})
 		if err != nil {
 			log.Error("service stopped", "service", name, "err", err)
 		}

@@ -9,6 +9,8 @@
 package runs
 
 import (
+	"regexp"
+
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
@@ -149,4 +151,24 @@ func (r Record) restartRequired() bool {
 		return false
 	}
 	return r.Counts.RestartRequired()
+}
+
+// IDPattern is the contract's rule for run ids (DESIGN §3): a run id becomes a KV key, a
+// subject token and a directory name.
+var IDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
+
+// Control actions an operator publishes to fb.runs.control.<run_id>.
+const (
+	// ActionRetry moves failed operations back to ready and resumes a failed run.
+	ActionRetry = "retry"
+	// ActionAbort stops dispatching, restarts stopped canisters and leaves the run aborted.
+	ActionAbort = "abort"
+	// ActionResume proves preflight again (it may have expired), then retries; on a running
+	// run it republishes every ready operation.
+	ActionResume = "resume"
+)
+
+// ControlMessage is the body of a control message.
+type ControlMessage struct {
+	Action string `json:"action"`
 }

@@ -7,11 +7,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/fleetbackup/fleetbackup/pkg/stage"
 )
 
-// Main is the whole main function of a service binary: it runs the service with the process's
+// Main is the whole main function of a service binary: it runs the stage with the process's
 // arguments and environment until SIGINT or SIGTERM, then exits with ExitCode's status.
-func Main(service string) {
+func Main(s stage.Stage) {
+	service := s.Name
 	log := NewLogger(nil, os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := Run(ctx, service, os.Args[1:], os.Getenv)

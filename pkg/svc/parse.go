@@ -14,11 +14,8 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/stages"
 )
-
-// needsBackupRoot lists the services that read or write the backup directory (DESIGN §7).
-var needsBackupRoot = []string{pipeline.ServiceDownloader, pipeline.ServiceVerifier, pipeline.ServiceFinalizer}
 
 // envUsage ends the usage text: where the environment stands in for flags.
 const envUsage = `
@@ -66,8 +63,8 @@ func parse(service string, args []string, getenv func(string) string, out io.Wri
 // Validate checks every setting, and those service needs (a backup root for the
 // downloader, verifier and finalizer). An empty service checks the common settings only.
 func (c *Config) Validate(service string) error {
-	if service != "" && !slices.Contains(pipeline.Services, service) {
-		return invalid("", service, "unknown service (want one of "+strings.Join(pipeline.Services, ", ")+")")
+	if service != "" && !slices.Contains(stages.Names(), service) {
+		return invalid("", service, "unknown service (want one of "+strings.Join(stages.Names(), ", ")+")")
 	}
 	checks := []func() error{
 		func() error { return c.validateNATS() },
@@ -97,7 +94,7 @@ func (c *Config) validateNATS() error {
 }
 
 func (c *Config) validateStore(service string) error {
-	if c.BackupRoot == "" && slices.Contains(needsBackupRoot, service) {
+	if s, ok := stages.ByName(service); ok && c.BackupRoot == "" && s.NeedsBackupRoot {
 		return invalid("backup-root", "", "the "+service+" needs the shared backup root")
 	}
 	return nil

@@ -9,7 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 // Waits between attempts to prepare the installation while NATS is not there yet (a
@@ -22,7 +22,7 @@ const (
 // prepare creates the streams, consumers and buckets, opens the store and checks that the
 // service's consumer is bound, retrying until it succeeds or ctx ends.
 func prepare(ctx context.Context, js jetstream.JetStream, names bus.Names, service string,
-	setup bus.SetupConfig, log *slog.Logger) (*pipeline.Store, error) {
+	setup bus.SetupConfig, log *slog.Logger) (*runstore.Store, error) {
 	wait := prepareFirstWait
 	replicas := setup.Replicas
 	for attempt := 1; ; attempt++ {
@@ -42,11 +42,11 @@ func prepare(ctx context.Context, js jetstream.JetStream, names bus.Names, servi
 	}
 }
 
-func prepareOnce(ctx context.Context, js jetstream.JetStream, names bus.Names, service string, setup bus.SetupConfig) (*pipeline.Store, error) {
+func prepareOnce(ctx context.Context, js jetstream.JetStream, names bus.Names, service string, setup bus.SetupConfig) (*runstore.Store, error) {
 	if err := bus.Setup(ctx, js, names, setup); err != nil {
 		return nil, err
 	}
-	store, err := pipeline.OpenStore(ctx, js, names)
+	store, err := runstore.OpenStore(ctx, js, names)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func prepareOnce(ctx context.Context, js jetstream.JetStream, names bus.Names, s
 
 // consumerOf names the stream and durable consumer a service reads (DESIGN §3).
 func consumerOf(names bus.Names, service string) (stream, consumer string) {
-	if service == pipeline.ServicePlanner {
+	if service == "planner" {
 		return names.RequestStream(), bus.ConsumerPlanner
 	}
 	return names.OpStream(), service

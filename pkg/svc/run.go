@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -14,7 +15,9 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+	"github.com/fleetbackup/fleetbackup/pkg/stage"
+	"github.com/fleetbackup/fleetbackup/pkg/stages"
 )
 
 // Version is the build's version, set by the linker:
@@ -109,15 +112,17 @@ func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Na
 			p.hooks.onReady()
 		}
 	}
-	env := &pipeline.Env{
+	env := &runenv.Env{
 		Store: store, Exec: p.exec, BackupRoot: p.cfg.BackupRoot, Log: p.log,
 		ToolName: "fleetbackup", ToolVersion: Version, Lease: p.cfg.Lease,
-		Retry: pipeline.RetryPolicy{Attempts: p.cfg.RetryAttempts, Initial: p.cfg.RetryInitial, Max: p.cfg.RetryMax},
+		Retry: executor.RetryPolicy{Attempts: p.cfg.RetryAttempts, Initial: p.cfg.RetryInitial, Max: p.cfg.RetryMax},
 	}
-	return pipeline.RunService(ctx, env, pipeline.ServiceConfig{
-		Name: p.service, Concurrency: p.cfg.Concurrency, OnExecuted: p.health.Executed, OnReady: ready,
-		Counters: p.health.Messages(),
-	})
+	s, ok := stages.ByName(p.service)
+	if !ok {
+		return fmt.Errorf("unknown service %q", p.service)
+	}
+	return stage.Run(ctx, env, s, stage.Config{Concurrency: p.cfg.Concurrency, OnReady: ready,
+		Signals: stage.Signals{Executed: p.health.Executed}, Counters: p.health.Messages()})
 }
 
 // drain lets in-flight publishes and acks reach the server, then closes the connection.

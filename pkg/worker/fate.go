@@ -223,3 +223,14 @@ func (d delivery) check(what string, err error) {
 		d.cfg.Log.Warn(what+" message", "subject", d.msg.Subject(), "delivery", d.n, "err", err)
 	}
 }
+
+// Later hands a message back after the policy's backoff; a Retry or Rejected error (or nil)
+// is returned as it is.
+func Later(err error) error {
+	var r *Retry
+	var rj *Rejected
+	if err == nil || errors.As(err, &r) || errors.As(err, &rj) {
+		return err
+	}
+	return &Retry{Err: err}
+}

@@ -4,6 +4,9 @@
 // Flags and environment variables: see pkg/svc, or run it with -h.
 package main
 
-import "github.com/fleetbackup/fleetbackup/pkg/svc"
+import (
+	"github.com/fleetbackup/fleetbackup/pkg/downloader"
+	"github.com/fleetbackup/fleetbackup/pkg/svc"
+)
 
-func main() { svc.Main("downloader") }
+func main() { svc.Main(downloader.Stage) }

@@ -4,6 +4,9 @@
 // Flags and environment variables: see pkg/svc, or run it with -h.
 package main
 
-import "github.com/fleetbackup/fleetbackup/pkg/svc"
+import (
+	"github.com/fleetbackup/fleetbackup/pkg/svc"
+	"github.com/fleetbackup/fleetbackup/pkg/verifier"
+)
 
-func main() { svc.Main("verifier") }
+func main() { svc.Main(verifier.Stage) }

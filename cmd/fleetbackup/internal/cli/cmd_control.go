@@ -12,7 +12,8 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/cmd/fleetbackup/internal/progress"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/reply"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 func retryCommand() *command {
@@ -25,7 +26,7 @@ planner moves the failed operations back to ready and resumes the run, which ret
 like watch. Exit status: 0 when the run completed, 1 otherwise (also when the planner refuses).`,
 		Example: `fleetbackup retry nightly-2026-11-26`,
 		Run: func(ctx context.Context, inv *invocation) error {
-			return runControl(ctx, inv, pipeline.ActionRetry, pipeline.RunCompleted)
+			return runControl(ctx, inv, runs.ActionRetry, runs.Completed)
 		},
 	}
 }
@@ -40,7 +41,7 @@ operations, starts again the canisters it stopped, and leaves the run aborted. A
 run until then. Exit status: 0 when the run is aborted, 1 otherwise (also when the planner refuses).`,
 		Example: `fleetbackup abort nightly-2026-11-26`,
 		Run: func(ctx context.Context, inv *invocation) error {
-			return runControl(ctx, inv, pipeline.ActionAbort, pipeline.RunAborted)
+			return runControl(ctx, inv, runs.ActionAbort, runs.Aborted)
 		},
 	}
 }
@@ -48,7 +49,7 @@ run until then. Exit status: 0 when the run is aborted, 1 otherwise (also when t
 // runControl publishes a control action, then follows the run until it has left the state it
 // was in and reached a terminal one. A refusal from the planner ends it at once; so does
 // silence: no answer and no change within --timeout.
-func runControl(ctx context.Context, inv *invocation, action string, want pipeline.RunState) error {
+func runControl(ctx context.Context, inv *invocation, action string, want runs.State) error {
 	ff := addFollowFlags(inv.fs)
 	timeout := inv.fs.Duration("timeout", 30*time.Second, "give up when the planner neither answers nor moves the run within `DURATION`")
 	runID, c, err := connectForRun(ctx, inv, ff.cfg)
@@ -86,7 +87,7 @@ type controlGuard struct {
 }
 
 // until holds once the run has left its state (or gone through a live one) and settled.
-func (g *controlGuard) until(from pipeline.RunState) func(*progress.Model) bool {
+func (g *controlGuard) until(from runs.State) func(*progress.Model) bool {
 	left := false
 	return func(m *progress.Model) bool {
 		if m.Run == nil {
@@ -110,16 +111,16 @@ func (g *controlGuard) hasMoved() bool {
 
 // sendControl publishes the action with a reply subject for the planner's answer, and cancels
 // ctx with the reason when the planner refuses, or says nothing while the run stays put.
-func sendControl(ctx context.Context, c *client, runID, action string, timeout time.Duration,
+func sendControl(ctx context.Context, c *conn, runID, action string, timeout time.Duration,
 	cancel context.CancelCauseFunc) (*controlGuard, error) {
 	inbox := nats.NewInbox()
 	sub, err := c.nc.SubscribeSync(inbox)
 	if err != nil {
 		return nil, err
 	}
-	body, _ := json.Marshal(pipeline.ControlMessage{Action: action})
+	body, _ := json.Marshal(runs.ControlMessage{Action: action})
 	msg := &nats.Msg{Subject: c.store.Names.ControlSubject(runID), Data: body, Header: nats.Header{}}
-	msg.Header.Set(pipeline.ReplyHeader, inbox)
+	msg.Header.Set(reply.Header, inbox)
 	if _, err := c.store.JS.PublishMsg(ctx, msg); err != nil {
 		_ = sub.Unsubscribe()
 		return nil, fmt.Errorf("publishing %s for run %s: %w", action, runID, err)
@@ -138,7 +139,7 @@ func sendControl(ctx context.Context, c *client, runID, action string, timeout t
 		}
 		// The planner marks a refusal; an accepted action is answered with the run's record
 		// (whose error may say why it stopped).
-		var r pipeline.Reply
+		var r reply.Reply
 		if json.Unmarshal(answer.Data, &r) == nil && r.Refused {
 			cancel(fmt.Errorf("the planner refused to %s run %s: %s", action, runID, r.Error))
 		}

@@ -9,10 +9,13 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/cmd/fleetbackup/internal/progress"
 	"github.com/fleetbackup/fleetbackup/cmd/fleetbackup/internal/verify"
+	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/planning"
+	"github.com/fleetbackup/fleetbackup/pkg/request"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // Demo defaults: a few MiB per canister and latencies that make progress visible while the
@@ -79,7 +82,7 @@ func demo(ctx context.Context, inv *invocation, f *demoFlags) error {
 	}
 	defer os.RemoveAll(work)
 	rc := runtimeConfig{work: work, backupRoot: out, port: -1, sim: *f.sim, log: newLogger(nil, nil),
-		instances: map[string]int{pipeline.ServiceDownloader: 2, pipeline.ServiceVerifier: 2}}
+		instances: map[string]int{"downloader": 2, "verifier": 2}}
 	if f.verbose {
 		rc.log = newLogger(nil, inv.Stderr)
 	}
@@ -97,14 +100,14 @@ func demo(ctx context.Context, inv *invocation, f *demoFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := pipeline.Submit(ctx, rt.stack.Store, body, req.RunID); err != nil {
+	if err := client.Submit(ctx, rt.stack.Store, body, req.RunID); err != nil {
 		return err
 	}
 	m, err := followWith(ctx, inv, rt.stack.Store, req.RunID, progress.Options{BackupRoot: out}, false)
 	if err != nil {
 		return err
 	}
-	if err := runOutcome(m, pipeline.RunCompleted, false); err != nil {
+	if err := runOutcome(m, runs.Completed, false); err != nil {
 		return err
 	}
 	return demoCheck(inv, rt, p, filepath.Join(out, req.RunID))
@@ -112,7 +115,7 @@ func demo(ctx context.Context, inv *invocation, f *demoFlags) error {
 
 // demoRequest describes the demo's run and plans it once here, so that a bad selection is
 // refused before anything starts.
-func demoRequest(ctx context.Context, s *sim.Sim, f *demoFlags) (*pipeline.Request, *plan.Plan, error) {
+func demoRequest(ctx context.Context, s *sim.Sim, f *demoFlags) (*request.Request, *plan.Plan, error) {
 	fields := map[string]string{"run_id": newRunID("demo", ""), "fleet": "demo", "network": "local",
 		"root_canister_id": s.Root(), "scope": f.scope, "order": f.order}
 	if f.scope != string(plan.ScopeNonRootFleet) {
@@ -122,11 +125,11 @@ func demoRequest(ctx context.Context, s *sim.Sim, f *demoFlags) (*pipeline.Reque
 	if err != nil {
 		return nil, nil, err
 	}
-	req, err := pipeline.DecodeRequest(data)
+	req, err := request.DecodeRequest(data)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := pipeline.BuildPlan(ctx, s, pipeline.RetryPolicy{}, req)
+	p, err := planning.BuildPlan(ctx, s, executor.RetryPolicy{}, req)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 )
 
 func listCommand() *command {
@@ -33,7 +33,7 @@ func runList(ctx context.Context, inv *invocation) error {
 	if _, err := inv.parse(0, 0, natsFlagNames...); err != nil {
 		return err
 	}
-	if *state != "" && !slices.Contains(runStates, pipeline.RunState(*state)) {
+	if *state != "" && !slices.Contains(runStates, runs.State(*state)) {
 		return usagef("unknown --state %q", *state)
 	}
 	c, err := connect(ctx, cfg)
@@ -41,7 +41,7 @@ func runList(ctx context.Context, inv *invocation) error {
 		return err
 	}
 	defer c.Close()
-	recs, err := listRuns(ctx, c.store, pipeline.RunState(*state))
+	recs, err := listRuns(ctx, c.store, runs.State(*state))
 	if err != nil {
 		return err
 	}
@@ -52,22 +52,22 @@ func runList(ctx context.Context, inv *invocation) error {
 	return nil
 }
 
-var runStates = []pipeline.RunState{pipeline.RunPlanning, pipeline.RunPreflight, pipeline.RunQueued, pipeline.RunRunning,
-	pipeline.RunCompleted, pipeline.RunFailed, pipeline.RunAborted, pipeline.RunRejected}
+var runStates = []runs.State{runs.Planning, runs.Preflight, runs.Queued, runs.Running,
+	runs.Completed, runs.Failed, runs.Aborted, runs.Rejected}
 
 // listRuns reads every run record (in state, when given) in one pass over the bucket, newest first.
-func listRuns(ctx context.Context, store *pipeline.Store, state pipeline.RunState) ([]pipeline.RunRecord, error) {
+func listRuns(ctx context.Context, store *runstore.Store, state runs.State) ([]runs.Record, error) {
 	w, err := store.Runs.KV.WatchAll(ctx, jetstream.IgnoreDeletes())
 	if err != nil {
 		return nil, fmt.Errorf("listing runs: %w", err)
 	}
 	defer w.Stop()
-	recs := []pipeline.RunRecord{}
+	recs := []runs.Record{}
 	for e := range w.Updates() {
 		if e == nil {
 			break // every current record was delivered
 		}
-		var r pipeline.RunRecord
+		var r runs.Record
 		if err := json.Unmarshal(e.Value(), &r); err != nil {
 			return nil, fmt.Errorf("decoding run %s: %w", e.Key(), err)
 		}
@@ -75,13 +75,13 @@ func listRuns(ctx context.Context, store *pipeline.Store, state pipeline.RunStat
 			recs = append(recs, r)
 		}
 	}
-	slices.SortFunc(recs, func(a, b pipeline.RunRecord) int {
+	slices.SortFunc(recs, func(a, b runs.Record) int {
 		return strings.Compare(b.CreatedAt, a.CreatedAt)
 	})
 	return recs, ctx.Err()
 }
 
-func printRuns(w io.Writer, recs []pipeline.RunRecord) {
+func printRuns(w io.Writer, recs []runs.Record) {
 	if len(recs) == 0 {
 		io.WriteString(w, "no runs\n")
 		return

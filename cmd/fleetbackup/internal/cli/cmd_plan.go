@@ -11,8 +11,8 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/document"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/planning"
 	"github.com/fleetbackup/fleetbackup/pkg/svc"
 )
 
@@ -58,7 +58,7 @@ func runPlan(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	p, err := pipeline.BuildPlan(ctx, exec, pipeline.RetryPolicy{}, req)
+	p, err := planning.BuildPlan(ctx, exec, executor.RetryPolicy{}, req)
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/request"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 func runCommand() *command {
@@ -54,12 +57,12 @@ func runRun(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	return runOutcome(m, pipeline.RunCompleted, true)
+	return runOutcome(m, runs.Completed, true)
 }
 
 // submit publishes the request unless its run exists already: the same request is followed
 // again, another request under the same run id is refused.
-func submit(ctx context.Context, inv *invocation, store *pipeline.Store, req *pipeline.Request, quiet bool) error {
+func submit(ctx context.Context, inv *invocation, store *runstore.Store, req *request.Request, quiet bool) error {
 	digest := req.Digest()
 	cur, err := store.Runs.Get(ctx, req.RunID)
 	switch {
@@ -77,7 +80,7 @@ func submit(ctx context.Context, inv *invocation, store *pipeline.Store, req *pi
 	if err != nil {
 		return err
 	}
-	if err := pipeline.Submit(ctx, store, body, req.RunID+"-"+digest[:16]); err != nil {
+	if err := client.Submit(ctx, store, body, req.RunID+"-"+digest[:16]); err != nil {
 		return fmt.Errorf("publishing to %s: %w (are the services running?)", store.Names.RequestSubject(), err)
 	}
 	if !quiet {

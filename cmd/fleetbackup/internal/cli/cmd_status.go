@@ -9,7 +9,8 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 func statusCommand() *command {
@@ -56,13 +57,13 @@ func runStatus(ctx context.Context, inv *invocation) error {
 }
 
 // failedOps reads the run's failed operations (one read per operation, only when some failed).
-func failedOps(ctx context.Context, store *pipeline.Store, rec pipeline.RunRecord) []journal.Operation {
+func failedOps(ctx context.Context, store *runstore.Store, rec runs.Record) []journal.Operation {
 	var out []journal.Operation
 	if rec.Counts.Failed == 0 {
 		return out
 	}
 	for seq := range rec.Counts.Total {
-		e, err := store.Ops.Get(ctx, pipeline.OpKey(rec.RunID, seq))
+		e, err := store.Ops.Get(ctx, runstore.OpKey(rec.RunID, seq))
 		if err == nil && e.Value.Op.State == journal.StateFailed {
 			out = append(out, e.Value.Op)
 		}
@@ -70,7 +71,7 @@ func failedOps(ctx context.Context, store *pipeline.Store, rec pipeline.RunRecor
 	return out
 }
 
-func printStatus(w io.Writer, r pipeline.RunRecord, failed []journal.Operation) {
+func printStatus(w io.Writer, r runs.Record, failed []journal.Operation) {
 	c := r.Counts
 	lines := [][2]string{
 		{"run", r.RunID},

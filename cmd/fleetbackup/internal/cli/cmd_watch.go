@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 func watchCommand() *command {
@@ -39,5 +39,5 @@ func runWatch(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	return runOutcome(m, pipeline.RunCompleted, false)
+	return runOutcome(m, runs.Completed, false)
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 	"github.com/fleetbackup/fleetbackup/pkg/svc"
 )
 
@@ -26,18 +27,18 @@ func addNATSFlags(fs *flag.FlagSet) *svc.Config {
 	return borrowFlags(fs, natsFlagNames...)
 }
 
-// client is a connection to an installation's journal.
-type client struct {
+// conn is a connection to an installation's journal.
+type conn struct {
 	nc    *nats.Conn
-	store *pipeline.Store
+	store *runstore.Store
 }
 
 // Close closes the connection.
-func (c *client) Close() { c.nc.Close() }
+func (c *conn) Close() { c.nc.Close() }
 
 // connect reaches the NATS server and binds the installation's buckets. Unlike a service, the
 // CLI does not wait for a server that is not there, and never creates streams or buckets.
-func connect(ctx context.Context, cfg *svc.Config) (*client, error) {
+func connect(ctx context.Context, cfg *svc.Config) (*conn, error) {
 	names, err := bus.NewNames(cfg.Prefix)
 	if err != nil {
 		return nil, &InputError{What: "--prefix", Err: err}
@@ -63,18 +64,18 @@ func connect(ctx context.Context, cfg *svc.Config) (*client, error) {
 	}
 	openCtx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
-	store, err := pipeline.OpenStore(openCtx, js, names)
+	store, err := runstore.OpenStore(openCtx, js, names)
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("no fleetbackup installation with prefix %q at %s (start the services or `fleetbackup dev`): %w",
 			names.Prefix, cfg.NATSURL, err)
 	}
-	return &client{nc: nc, store: store}, nil
+	return &conn{nc: nc, store: store}, nil
 }
 
 // connectForRun parses the one run-id argument of a following command (after its flags are
 // registered), checks it, and connects.
-func connectForRun(ctx context.Context, inv *invocation, cfg *svc.Config) (string, *client, error) {
+func connectForRun(ctx context.Context, inv *invocation, cfg *svc.Config) (string, *conn, error) {
 	args, err := inv.parse(1, 1, followEnv...)
 	if err != nil {
 		return "", nil, err
@@ -88,10 +89,10 @@ func connectForRun(ctx context.Context, inv *invocation, cfg *svc.Config) (strin
 }
 
 // getRun reads a run record; a missing one is a FailedError naming the run.
-func getRun(ctx context.Context, store *pipeline.Store, runID string) (pipeline.RunRecord, error) {
+func getRun(ctx context.Context, store *runstore.Store, runID string) (runs.Record, error) {
 	e, err := store.Runs.Get(ctx, runID)
 	if err != nil {
-		return pipeline.RunRecord{}, fmt.Errorf("run %s: %w", runID, err)
+		return runs.Record{}, fmt.Errorf("run %s: %w", runID, err)
 	}
 	return e.Value, nil
 }

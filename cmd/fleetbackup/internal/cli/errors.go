@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/request"
 )
 
 // Exit statuses (DESIGN §9): success, a failed run or check, bad usage or input.
@@ -75,7 +75,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return ExitOK
-	case errors.Is(err, ErrUsage), errors.Is(err, ErrInput), errors.Is(err, pipeline.ErrBadRequest):
+	case errors.Is(err, ErrUsage), errors.Is(err, ErrInput), errors.Is(err, request.ErrBadRequest):
 		return ExitUsage
 	}
 	return ExitFailed

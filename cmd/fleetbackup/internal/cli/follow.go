@@ -7,7 +7,8 @@ import (
 	"fmt"
 
 	"github.com/fleetbackup/fleetbackup/cmd/fleetbackup/internal/progress"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 	"github.com/fleetbackup/fleetbackup/pkg/svc"
 )
 
@@ -27,7 +28,7 @@ func addFollowFlags(fs *flag.FlagSet) *followFlags {
 }
 
 // follow shows a run until until holds (nil: until it is terminal), as followWith does.
-func follow(ctx context.Context, inv *invocation, store *pipeline.Store, runID string, ff *followFlags,
+func follow(ctx context.Context, inv *invocation, store *runstore.Store, runID string, ff *followFlags,
 	until func(*progress.Model) bool) (*progress.Model, error) {
 	opts := progress.Options{BackupRoot: ff.cfg.BackupRoot, Until: until}
 	return followWith(ctx, inv, store, runID, opts, *ff.asJSON)
@@ -35,7 +36,7 @@ func follow(ctx context.Context, inv *invocation, store *pipeline.Store, runID s
 
 // followWith shows a run: progress bars on a terminal, lines otherwise, JSON lines when
 // asJSON; then, but for JSON, a summary.
-func followWith(ctx context.Context, inv *invocation, store *pipeline.Store, runID string, opts progress.Options,
+func followWith(ctx context.Context, inv *invocation, store *runstore.Store, runID string, opts progress.Options,
 	asJSON bool) (*progress.Model, error) {
 	var bars *progress.Bars
 	var sink progress.Sink
@@ -67,14 +68,14 @@ func followWith(ctx context.Context, inv *invocation, store *pipeline.Store, run
 
 // runOutcome is the command's result for the state a run ended in: nil for want, a rejection
 // (exit 2) for a rejected run when rejectIsInput, a FailedError (exit 1) otherwise.
-func runOutcome(m *progress.Model, want pipeline.RunState, rejectIsInput bool) error {
+func runOutcome(m *progress.Model, want runs.State, rejectIsInput bool) error {
 	r := m.Run
 	switch {
 	case r == nil:
 		return &FailedError{Say: "no run record"}
 	case r.State == want:
 		return nil
-	case r.State == pipeline.RunRejected && rejectIsInput:
+	case r.State == runs.Rejected && rejectIsInput:
 		reason := "rejected"
 		if r.Error != nil {
 			reason = *r.Error

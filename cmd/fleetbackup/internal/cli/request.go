@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/document"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
+	"github.com/fleetbackup/fleetbackup/pkg/request"
 )
 
 // requestFlags are the flags that describe a run request, shared by plan and run (DESIGN §9,
@@ -82,12 +82,12 @@ func (rf *requestFlags) fields(fs *flag.FlagSet, stdin io.Reader) (map[string]js
 }
 
 // decodeRequest turns the fields into a checked request, with a generated run id if it has none.
-func decodeRequest(fields map[string]json.RawMessage) (*pipeline.Request, error) {
+func decodeRequest(fields map[string]json.RawMessage) (*request.Request, error) {
 	data, err := json.Marshal(fields)
 	if err != nil {
 		return nil, &InputError{What: "request", Err: err}
 	}
-	req, err := pipeline.DecodeRequest(data)
+	req, err := request.DecodeRequest(data)
 	if err != nil {
 		return nil, err
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/svc"
 )
 
@@ -60,7 +60,7 @@ func startRuntime(ctx context.Context, cfg runtimeConfig) (*installation, error)
 	stack, err := embedded.Start(ctx, embedded.Config{
 		StoreDir: filepath.Join(cfg.work, "jetstream"), BackupRoot: cfg.backupRoot, Exec: s,
 		Prefix: cfg.prefix, Port: cfg.port, Log: cfg.log, Instances: cfg.instances,
-		Env: func(e *pipeline.Env) { e.ToolVersion = svc.Version },
+		Env: func(e *runenv.Env) { e.ToolVersion = svc.Version },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded installation: %w", err)

@@ -12,8 +12,9 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 // ErrWatchClosed says a KV watch ended before the run did (the connection was lost).
@@ -39,7 +40,7 @@ type Options struct {
 // Follow watches a run's record and operations in KV and feeds them to sink until
 // opts.Until holds (then it reads every operation once more, so the last picture is exact) or
 // ctx ends. It returns the model as last seen.
-func Follow(ctx context.Context, store *pipeline.Store, runID string, opts Options, sink Sink) (*Model, error) {
+func Follow(ctx context.Context, store *runstore.Store, runID string, opts Options, sink Sink) (*Model, error) {
 	f := &follower{store: store, runID: runID, opts: opts, sink: sink, m: NewModel(runID)}
 	if opts.BackupRoot != "" {
 		f.ms.runDir = filepath.Join(opts.BackupRoot, runID)
@@ -54,7 +55,7 @@ func Follow(ctx context.Context, store *pipeline.Store, runID string, opts Optio
 }
 
 type follower struct {
-	store *pipeline.Store
+	store *runstore.Store
 	runID string
 	opts  Options
 	sink  Sink
@@ -132,7 +133,7 @@ func (f *follower) onRun(ctx context.Context, e jetstream.KeyValueEntry) ([]Chan
 	if !isPut(e) {
 		return nil, nil
 	}
-	var r pipeline.RunRecord
+	var r runs.Record
 	if err := json.Unmarshal(e.Value(), &r); err != nil {
 		return nil, fmt.Errorf("decoding run %s: %w", f.runID, err)
 	}
@@ -148,7 +149,7 @@ func (f *follower) onOp(e jetstream.KeyValueEntry) []Change {
 	if _, err := strconv.Atoi(strings.TrimPrefix(e.Key(), f.runID+".")); err != nil {
 		return nil // a dependency barrier, not an operation
 	}
-	var o pipeline.OpRecord
+	var o runstore.OpRecord
 	if json.Unmarshal(e.Value(), &o) != nil {
 		return nil
 	}
@@ -185,7 +186,7 @@ func (f *follower) finish(ctx context.Context, changes []Change) error {
 		n = len(f.m.Plan.Phases)
 	}
 	for seq := range n {
-		if e, err := f.store.Ops.Get(ctx, pipeline.OpKey(f.runID, seq)); err == nil {
+		if e, err := f.store.Ops.Get(ctx, runstore.OpKey(f.runID, seq)); err == nil {
 			ops = append(ops, f.m.ApplyOp(e.Value)...)
 		}
 	}

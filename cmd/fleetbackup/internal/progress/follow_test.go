@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
+	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // recorder counts changes and ticks, and writes plain lines to b.
@@ -33,13 +34,13 @@ func TestFollowARunToItsEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := pipelinetest.NewFleet(t, entries, 8192)
-	st := pipelinetest.Start(t, f, embedded.Config{})
+	f := embeddedtest.NewFleet(t, entries, 8192)
+	st := embeddedtest.Start(t, f, embedded.Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	body := pipelinetest.Request(t, map[string]any{"run_id": "follow-1", "fleet": "demo", "network": "local",
+	body := embeddedtest.Request(t, map[string]any{"run_id": "follow-1", "fleet": "demo", "network": "local",
 		"root_canister_id": f.Root, "selector": "asset_hub"})
-	if err := pipeline.Submit(ctx, st.Store, body, ""); err != nil {
+	if err := client.Submit(ctx, st.Store, body, ""); err != nil {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
@@ -48,7 +49,7 @@ func TestFollowARunToItsEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !m.Settled() || m.Run.State != pipeline.RunCompleted || m.Plan == nil || len(m.Targets) != 3 {
+	if !m.Settled() || m.Run.State != runs.Completed || m.Plan == nil || len(m.Targets) != 3 {
 		t.Fatalf("model at the end: run %+v, %d targets", m.Run, len(m.Targets))
 	}
 	for _, tg := range m.Targets {
@@ -71,15 +72,15 @@ func TestFollowARunToItsEnd(t *testing.T) {
 	}
 	// Following a run that has ended returns at once with the same picture.
 	again, err := Follow(ctx, st.Store, "follow-1", Options{}, &JSONLines{W: &strings.Builder{}})
-	if err != nil || again.Run.State != pipeline.RunCompleted || len(again.FailedOps()) != 0 {
+	if err != nil || again.Run.State != runs.Completed || len(again.FailedOps()) != 0 {
 		t.Fatalf("following an ended run: %v, %+v", err, again.Run)
 	}
 }
 
 func TestFollowStopsWithItsContext(t *testing.T) {
 	entries, _ := registry.Parse(sim.SampleFleetJSON())
-	f := pipelinetest.NewFleet(t, entries, 1024)
-	st := pipelinetest.Start(t, f, embedded.Config{})
+	f := embeddedtest.NewFleet(t, entries, 1024)
+	st := embeddedtest.Start(t, f, embedded.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	sink := &recorder{}
 	sink.W = &sink.b

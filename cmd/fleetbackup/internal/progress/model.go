@@ -5,8 +5,9 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 // Target is what is known of one canister of the run.
@@ -27,7 +28,7 @@ type Target struct {
 // Model is what is known of a run: its record, its plan, every operation and every target.
 type Model struct {
 	RunID   string
-	Run     *pipeline.RunRecord
+	Run     *runs.Record
 	Plan    *plan.Plan
 	Targets []*Target // plan order once the plan is known, else order of first sight
 	Started time.Time // when following began
@@ -52,10 +53,10 @@ const (
 // Change is one event worth a line of output.
 type Change struct {
 	Kind    ChangeKind
-	Run     pipeline.RunRecord // ChangeRun: the new record
-	Op      journal.Operation  // ChangeOp: the operation in its new state
-	Target  *Target            // ChangeOp on a targeted operation
-	Attempt int                // ChangeOp: the attempt it is on
+	Run     runs.Record       // ChangeRun: the new record
+	Op      journal.Operation // ChangeOp: the operation in its new state
+	Target  *Target           // ChangeOp on a targeted operation
+	Attempt int               // ChangeOp: the attempt it is on
 	At      time.Time
 }
 
@@ -100,7 +101,7 @@ func (m *Model) SetPlan(p *plan.Plan) {
 }
 
 // ApplyRun records a new version of the run record.
-func (m *Model) ApplyRun(r pipeline.RunRecord) []Change {
+func (m *Model) ApplyRun(r runs.Record) []Change {
 	prev := m.Run
 	m.Run = &r
 	if prev != nil && prev.State == r.State {
@@ -110,7 +111,7 @@ func (m *Model) ApplyRun(r pipeline.RunRecord) []Change {
 }
 
 // ApplyOp records a new version of an operation record.
-func (m *Model) ApplyOp(o pipeline.OpRecord) []Change {
+func (m *Model) ApplyOp(o runstore.OpRecord) []Change {
 	op := o.Op
 	prev, seen := m.ops[op.Sequence]
 	m.ops[op.Sequence] = op
@@ -147,7 +148,7 @@ func worthALine(s journal.State, attempts int) bool {
 }
 
 // noteReceipts keeps what the target's latest receipts produced: its snapshot id and checksum.
-func (t *Target) noteReceipts(receipts []pipeline.StoredReceipt) {
+func (t *Target) noteReceipts(receipts []runstore.StoredReceipt) {
 	for _, r := range receipts {
 		if r.SnapshotID != nil {
 			t.SnapshotID = *r.SnapshotID

@@ -7,8 +7,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 func ptr(s string) *string { return &s }
@@ -25,7 +26,7 @@ func sampleModel(t *testing.T) *Model {
 		}}
 	p.Phases = plan.Phases(p.Targets)
 	m := NewModel("r1")
-	m.ApplyRun(pipeline.RunRecord{RunID: "r1", PlanID: "plan-r1", State: pipeline.RunRunning})
+	m.ApplyRun(runs.Record{RunID: "r1", PlanID: "plan-r1", State: runs.Running})
 	m.SetPlan(p)
 	for _, ph := range p.Phases {
 		state := journal.StateReady
@@ -35,7 +36,7 @@ func sampleModel(t *testing.T) *Model {
 		case ph.Kind == plan.KindStart && *ph.TargetCanisterID == shard:
 			state = journal.StatePending
 		}
-		m.ApplyOp(pipeline.OpRecord{RunID: "r1", Op: journal.Operation{Sequence: int(ph.Order), OperationID: ph.OperationID,
+		m.ApplyOp(runstore.OpRecord{RunID: "r1", Op: journal.Operation{Sequence: int(ph.Order), OperationID: ph.OperationID,
 			Kind: ph.Kind, TargetCanisterID: ph.TargetCanisterID, State: state}, Attempts: 1})
 	}
 	return m
@@ -59,19 +60,19 @@ func TestApplyOpReportsOnlyChangesWorthALine(t *testing.T) {
 	m := sampleModel(t)
 	op := journal.Operation{Sequence: 10, OperationID: "download-x", Kind: plan.KindDownloadSnapshot,
 		TargetCanisterID: ptr("gir2m-gaaaa-aaaaa-aaeca-cai"), State: journal.StatePending}
-	if c := m.ApplyOp(pipeline.OpRecord{Op: op, Attempts: 1}); len(c) != 0 {
+	if c := m.ApplyOp(runstore.OpRecord{Op: op, Attempts: 1}); len(c) != 0 {
 		t.Fatalf("a first attempt starting is no line: %+v", c)
 	}
-	if c := m.ApplyOp(pipeline.OpRecord{Op: op, Attempts: 1}); len(c) != 0 {
+	if c := m.ApplyOp(runstore.OpRecord{Op: op, Attempts: 1}); len(c) != 0 {
 		t.Fatalf("the same state again is no line: %+v", c)
 	}
 	op.State, op.BlockingReasons = journal.StateFailed, []string{"disk full"}
-	c := m.ApplyOp(pipeline.OpRecord{Op: op, Attempts: 1})
+	c := m.ApplyOp(runstore.OpRecord{Op: op, Attempts: 1})
 	if len(c) != 1 || c[0].Target == nil || c[0].Target.Reason != "disk full" {
 		t.Fatalf("a failure is one line with its reason: %+v", c)
 	}
 	op.State, op.BlockingReasons = journal.StatePending, []string{}
-	if c := m.ApplyOp(pipeline.OpRecord{Op: op, Attempts: 2}); len(c) != 1 {
+	if c := m.ApplyOp(runstore.OpRecord{Op: op, Attempts: 2}); len(c) != 1 {
 		t.Fatalf("a retry is a line: %+v", c)
 	}
 }
@@ -79,14 +80,14 @@ func TestApplyOpReportsOnlyChangesWorthALine(t *testing.T) {
 func TestSettled(t *testing.T) {
 	cases := []struct {
 		name string
-		rec  pipeline.RunRecord
+		rec  runs.Record
 		want bool
 	}{
-		{"running", pipeline.RunRecord{State: pipeline.RunRunning}, false},
-		{"completed", pipeline.RunRecord{State: pipeline.RunCompleted}, true},
-		{"aborted, restarting", pipeline.RunRecord{State: pipeline.RunAborted, Containment: &pipeline.Containment{State: pipeline.ContainPending}}, false},
-		{"aborted, restarted", pipeline.RunRecord{State: pipeline.RunAborted, Containment: &pipeline.Containment{State: pipeline.ContainDone}}, true},
-		{"failed in a transfer, starts to go", pipeline.RunRecord{State: pipeline.RunFailed, RestartRequired: true}, false},
+		{"running", runs.Record{State: runs.Running}, false},
+		{"completed", runs.Record{State: runs.Completed}, true},
+		{"aborted, restarting", runs.Record{State: runs.Aborted, Containment: &runs.Containment{State: runs.ContainPending}}, false},
+		{"aborted, restarted", runs.Record{State: runs.Aborted, Containment: &runs.Containment{State: runs.ContainDone}}, true},
+		{"failed in a transfer, starts to go", runs.Record{State: runs.Failed, RestartRequired: true}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -146,7 +147,7 @@ func TestPlainLines(t *testing.T) {
 	op := journal.Operation{Sequence: 9, OperationID: "verify-x", Kind: plan.KindVerifyArtifact,
 		TargetCanisterID: ptr("gir2m-gaaaa-aaaaa-aaeca-cai"), State: journal.StateCompleted}
 	sum := "ab" + strings.Repeat("0", 62)
-	rec := pipeline.OpRecord{Op: op, Receipts: []pipeline.StoredReceipt{{Receipt: journal.Receipt{Checksum: &sum}}}}
+	rec := runstore.OpRecord{Op: op, Receipts: []runstore.StoredReceipt{{Receipt: journal.Receipt{Checksum: &sum}}}}
 	p.Changed(m, m.ApplyOp(rec))
 	if !strings.Contains(b.String(), "verify    user_shard_1     gir2m-gaaaa-aaaaa-aaeca-cai  done  sha256 ab0000000000…") {
 		t.Fatalf("unexpected line: %q", b.String())

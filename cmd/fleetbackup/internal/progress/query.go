@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // Phases tallies the operations by phase; totals come from the plan when it is known.
@@ -62,8 +62,8 @@ func (m *Model) Settled() bool {
 	r := m.Run
 	switch {
 	case r.Containment != nil:
-		return r.Containment.State != pipeline.ContainPending
-	case r.State != pipeline.RunFailed:
+		return r.Containment.State != runs.ContainPending
+	case r.State != runs.Failed:
 		return true
 	}
 	t := m.Phases()

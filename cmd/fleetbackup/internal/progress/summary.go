@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // JSONLines writes each new version of the run record as one JSON line: for machines.
@@ -60,7 +60,7 @@ func Summary(w io.Writer, m *Model) {
 	}
 	if c := r.Containment; c != nil {
 		switch {
-		case c.State == pipeline.ContainDone:
+		case c.State == runs.ContainDone:
 			b.WriteString("  containment: every canister this run stopped was started again\n")
 		case c.Error != nil:
 			fmt.Fprintf(&b, "  containment %s: %s\n", c.State, *c.Error)
@@ -75,16 +75,16 @@ func Summary(w io.Writer, m *Model) {
 	io.WriteString(w, b.String())
 }
 
-func writeNext(b *strings.Builder, r *pipeline.RunRecord) {
+func writeNext(b *strings.Builder, r *runs.Record) {
 	switch r.State {
-	case pipeline.RunCompleted:
+	case runs.Completed:
 		if r.BackupDir != nil {
 			fmt.Fprintf(b, "backup directory: %s\n", *r.BackupDir)
 		}
 		if r.ManifestPath != nil {
 			fmt.Fprintf(b, "manifest: %s\n", *r.ManifestPath)
 		}
-	case pipeline.RunFailed:
+	case runs.Failed:
 		fmt.Fprintf(b, "  retry the failed operations: fleetbackup retry %s\n", r.RunID)
 	}
 }

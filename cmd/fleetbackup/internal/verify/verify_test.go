@@ -10,11 +10,11 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/checksum"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
+	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
 	"github.com/fleetbackup/fleetbackup/pkg/layout"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline"
-	"github.com/fleetbackup/fleetbackup/pkg/pipeline/pipelinetest"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 var (
@@ -33,11 +33,11 @@ func backup(t *testing.T) string {
 			backupErr = err.Error()
 			return
 		}
-		f := pipelinetest.NewFleet(t, entries, 4096)
-		st := pipelinetest.Start(t, f, embedded.Config{})
-		rec := st.RunToEnd(t, "verify-1", pipelinetest.Request(t, map[string]any{
+		f := embeddedtest.NewFleet(t, entries, 4096)
+		st := embeddedtest.Start(t, f, embedded.Config{})
+		rec := st.RunToEnd(t, "verify-1", embeddedtest.Request(t, map[string]any{
 			"run_id": "verify-1", "fleet": "demo", "network": "local", "root_canister_id": f.Root, "selector": "user_hub"}))
-		if rec.State != pipeline.RunCompleted || rec.BackupDir == nil {
+		if rec.State != runs.Completed || rec.BackupDir == nil {
 			backupErr = "run ended " + string(rec.State)
 			return
 		}

@@ -1,0 +1,72 @@
+// Package client is how operators' programs talk to an installation: publish a run request
+// or a control message, and watch a run record move.
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+)
+
+// Submit publishes a run request. msgID, when set, becomes the Nats-Msg-Id header so that a
+// repeat inside the duplicate window is dropped by the stream.
+func Submit(ctx context.Context, s *runstore.Store, body []byte, msgID string) error {
+	opts := []jetstream.PublishOpt{}
+	if msgID != "" {
+		opts = append(opts, jetstream.WithMsgID(msgID))
+	}
+	_, err := s.JS.PublishMsg(ctx, &nats.Msg{Subject: s.Names.RequestSubject(), Data: body}, opts...)
+	return err
+}
+
+// SendControl publishes a control action for a run.
+func SendControl(ctx context.Context, s *runstore.Store, runID, action string) error {
+	body, _ := json.Marshal(runs.ControlMessage{Action: action})
+	_, err := s.JS.Publish(ctx, s.Names.ControlSubject(runID), body)
+	return err
+}
+
+// ErrWatchClosed says the run watch ended before the run reached the awaited state.
+var ErrWatchClosed = errors.New("run watch closed")
+
+// WatchRun calls seen with every version of the run record (the current one first) until
+// seen returns true or ctx ends; it returns the record seen returned true for.
+func WatchRun(ctx context.Context, s *runstore.Store, runID string, seen func(runs.Record) bool) (runs.Record, error) {
+	w, err := s.Runs.KV.Watch(ctx, runID)
+	if err != nil {
+		return runs.Record{}, err
+	}
+	defer w.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return runs.Record{}, ctx.Err()
+		case e, ok := <-w.Updates():
+			if !ok {
+				return runs.Record{}, ErrWatchClosed
+			}
+			if e == nil || e.Operation() != jetstream.KeyValuePut {
+				continue
+			}
+			var r runs.Record
+			if err := json.Unmarshal(e.Value(), &r); err != nil {
+				return runs.Record{}, fmt.Errorf("decoding run %s: %w", runID, err)
+			}
+			if seen(r) {
+				return r, nil
+			}
+		}
+	}
+}
+
+// WaitTerminal waits until the run reaches a terminal state.
+func WaitTerminal(ctx context.Context, s *runstore.Store, runID string) (runs.Record, error) {
+	return WatchRun(ctx, s, runID, func(r runs.Record) bool { return r.State.Terminal() })
+}

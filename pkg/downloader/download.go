@@ -1,0 +1,77 @@
+// Package downloader holds the download-snapshot effect: a target's snapshot into its staging
+// directory under the backup root, derived from the plan, never from a record in KV.
+package downloader
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/fleetbackup/fleetbackup/pkg/artifact"
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/opworker"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+)
+
+// Effects are the downloader's effects by kind.
+func Effects() opworker.Effects {
+	return opworker.Effects{}.Register(plan.KindDownloadSnapshot, opworker.EffectFunc(download))
+}
+
+// download fetches the target's snapshot into a clean staging directory and records it.
+func download(ctx context.Context, j *opworker.Job) (journal.Receipt, error) {
+	r := j.Receipt()
+	target, err := j.Target()
+	if err == nil {
+		r.ArtifactPath, err = fetch(ctx, j, target)
+	}
+	r.UpdatedAt = j.Env.MarkerPtr()
+	return r, err
+}
+
+func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error) {
+	a, err := j.Env.LoadArtifact(ctx, j.Run.RunID, target)
+	if err != nil {
+		return nil, err
+	}
+	err = j.Env.Retry.Do(ctx, func() error {
+		if err := os.RemoveAll(a.Staging); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(a.Staging, 0o755); err != nil {
+			return err
+		}
+		return j.Env.Exec.DownloadSnapshot(ctx, target, a.Entry.SnapshotID, a.Staging, false)
+	})
+	if endErr := dropIfEnded(ctx, j.Env, j.Run.RunID, a.Staging); endErr != nil {
+		return nil, endErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = j.Env.Store.Artifacts.Update(ctx, a.Key, func(e *artifact.Entry) error {
+		e.TempPath = &a.Staging
+		return e.AdvanceTo(artifact.StateDownloaded, j.Env.Marker())
+	})
+	seg := filepath.Base(a.Durable)
+	return &seg, err
+}
+
+// dropIfEnded removes a download's staging directory when the run stopped accepting
+// downloads while it ran (aborted, or failed by another operation), and says so with a
+// permanent error: nothing would ever verify or promote it.
+func dropIfEnded(ctx context.Context, env *runenv.Env, runID, staging string) error {
+	cur, err := env.Store.Run(ctx, runID)
+	if err != nil {
+		return err
+	}
+	if cur.Accepts(plan.KindDownloadSnapshot) {
+		return nil
+	}
+	if err := os.RemoveAll(staging); err != nil {
+		return err
+	}
+	return executor.Permanent("download", "run %s ended (%s) during the download: staging removed", runID, cur.State)
+}

@@ -1,0 +1,141 @@
+// Package handoff passes completion along a run's dependency graph (package dispatch): it
+// marks a completed node's bit in each successor's record and publishes every operation whose
+// dependencies are all met, on its fb.ops.<kind> subject. Every step is idempotent.
+package handoff
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
+	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+)
+
+// Message is the body of an fb.ops.<kind> message.
+type Message struct {
+	RunID    string `json:"run_id"`
+	Sequence int    `json:"sequence"`
+}
+
+// Publisher passes completion on for one run generation. Every step is idempotent, so
+// repeating a hand-off after a crash is safe.
+type Publisher struct {
+	Store *runstore.Store
+	// Gen is the run's retry generation, part of every message id.
+	Gen int
+}
+
+// Propagate marks node n done in each of its successors.
+func (h Publisher) Propagate(ctx context.Context, runID string, g *dispatch.Graph, n int) error {
+	for _, e := range g.Successors(n) {
+		if err := h.mark(ctx, runID, g, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h Publisher) mark(ctx context.Context, runID string, g *dispatch.Graph, e dispatch.Edge) error {
+	if g.IsBarrier(e.To) {
+		return h.markBarrier(ctx, runID, g, e)
+	}
+	rec, err := h.Store.Ops.Update(ctx, runstore.OpKey(runID, e.To), func(r *runstore.OpRecord) error {
+		if !r.Deps.Mark(e.Slot) && r.Dispatched {
+			return kvstore.ErrNoChange
+		}
+		r.Dispatched = r.Deps.Satisfied()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// A repeat publishes again (the first publish may have been cut short), unless the
+	// successor is already done.
+	if rec.Value.Deps.Satisfied() && !rec.Value.Op.State.Done() {
+		return h.Publish(ctx, runID, rec.Value)
+	}
+	return nil
+}
+
+func (h Publisher) markBarrier(ctx context.Context, runID string, g *dispatch.Graph, e dispatch.Edge) error {
+	key := runstore.BarrierKey(runID, g.BarrierName(e.To))
+	rec, err := h.Store.Barriers.Update(ctx, key, func(r *runstore.BarrierRecord) error {
+		if !r.Deps.Mark(e.Slot) {
+			return kvstore.ErrNoChange
+		}
+		return nil
+	})
+	if err != nil || !rec.Value.Deps.Satisfied() || rec.Value.Passed {
+		return err
+	}
+	// The last predecessor passes the barrier on. A repeat passes it on again only while the
+	// first pass is not known to have finished (it may have been cut short by a crash), so a
+	// redelivered operation costs O(1), not a new fan-out to every successor.
+	if err := h.Propagate(ctx, runID, g, e.To); err != nil {
+		return err
+	}
+	_, err = h.Store.Barriers.Update(ctx, key, func(r *runstore.BarrierRecord) error {
+		if r.Passed {
+			return kvstore.ErrNoChange
+		}
+		r.Passed = true
+		return nil
+	})
+	return err
+}
+
+// Release marks an operation with no dependencies dispatched and publishes it.
+func (h Publisher) Release(ctx context.Context, runID string, seq int) error {
+	rec, err := h.Store.Ops.Update(ctx, runstore.OpKey(runID, seq), func(r *runstore.OpRecord) error {
+		if r.Dispatched {
+			return kvstore.ErrNoChange
+		}
+		r.Dispatched = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return h.Publish(ctx, runID, rec.Value)
+}
+
+// Publish sends an operation to its subject, with the message id `<run_id>.<seq>.<attempts>`,
+// suffixed `-r<gen>` after a retry so that the stream does not drop it as a duplicate of the
+// first dispatch. The id makes a repeat within the duplicate window a no-op; a later repeat is
+// ignored by the claim step.
+func (h Publisher) Publish(ctx context.Context, runID string, rec runstore.OpRecord) error {
+	gen := h.Gen
+	subject, err := SubjectFor(h.Store.Names, rec.Op.Kind)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(Message{RunID: runID, Sequence: rec.Op.Sequence})
+	msgID := fmt.Sprintf("%s.%d.%d", runID, rec.Op.Sequence, rec.Attempts)
+	if gen > 0 {
+		msgID += fmt.Sprintf("-r%d", gen)
+	}
+	_, err = h.Store.JS.Publish(ctx, subject, body, jetstream.WithMsgID(msgID))
+	if err != nil {
+		return fmt.Errorf("publishing %s: %w", rec.Op.OperationID, err)
+	}
+	return nil
+}
+
+// SubjectFor maps an operation kind to its dispatch subject.
+func SubjectFor(n bus.Names, kind plan.OperationKind) (string, error) {
+	token, ok := map[plan.OperationKind]string{
+		plan.KindStop: bus.OpStop, plan.KindCreateSnapshot: bus.OpSnapshot, plan.KindStart: bus.OpStart,
+		plan.KindDownloadSnapshot: bus.OpDownload, plan.KindVerifyArtifact: bus.OpVerify,
+		plan.KindFinalizeManifest: bus.OpFinalize,
+	}[kind]
+	if !ok {
+		return "", fmt.Errorf("operation kind %s is not dispatched", kind)
+	}
+	return n.OpSubject(token), nil
+}

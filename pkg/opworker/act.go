@@ -1,0 +1,107 @@
+package opworker
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/worker"
+)
+
+// act carries out the claim step's verdict.
+func (w *Worker) act(ctx context.Context, msg jetstream.Msg, j *Job, v Verdict) error {
+	switch v {
+	case AlreadyDone:
+		if f, ok := w.effects[j.Rec.Op.Kind].(Finisher); ok { // the run's end may not have been recorded
+			return worker.Later(f.Finish(ctx, j))
+		}
+		return worker.Later(Publisher(w.Env, j.Run).Propagate(ctx, j.Run.RunID, j.Plan.Graph, j.Rec.Op.Sequence))
+	case AlreadyFailed: // the run's failure may not have been recorded
+		return worker.Later(w.Env.FailRun(ctx, j.Run.RunID, lastFailure(j.Rec), runs.IsManagement(j.Rec.Op.Kind)))
+	case NotReady:
+		return nil
+	case Busy:
+		wait := time.Until(time.UnixMilli(j.Rec.Claim.LeaseUntil)) + 100*time.Millisecond
+		return &worker.Retry{Delay: wait, Err: errors.New("operation held by " + j.Rec.Claim.Worker)}
+	}
+	if fenced, err := w.fenced(ctx, j); fenced || err != nil {
+		return worker.Later(err)
+	}
+	return w.run(ctx, msg, j)
+}
+
+// fenced re-reads the run after a successful claim. Containment writes the run before it reads
+// the operations, so either containment sees this claim (and waits for it), or this re-read
+// sees containment: then the claim is given up without touching the canister.
+func (w *Worker) fenced(ctx context.Context, j *Job) (bool, error) {
+	cur, err := w.Env.Store.Run(ctx, j.Run.RunID)
+	if err != nil {
+		_ = w.Release(context.WithoutCancel(ctx), j.Run.RunID, j.Rec.Op.Sequence, j.Attempt())
+		return true, err
+	}
+	if cur.Accepts(j.Rec.Op.Kind) {
+		j.Run = cur
+		return false, nil
+	}
+	return true, w.Release(context.WithoutCancel(ctx), j.Run.RunID, j.Rec.Op.Sequence, j.Attempt())
+}
+
+func (w *Worker) run(ctx context.Context, msg jetstream.Msg, j *Job) error {
+	op := j.Rec.Op
+	log := w.Env.Logger().With("run_id", j.Run.RunID, "op", op.OperationID, "attempt", j.Attempt())
+	workCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := worker.KeepAlive(workCtx, msg, w.Env.LeaseDuration()/3,
+		func(c context.Context) error { return w.keepLease(c, j, log) },
+		func(err error) { cancel(err) })
+	defer stop()
+	if err := w.Env.MoveCount(ctx, j.Run.RunID, op.Kind, j.From, journal.StatePending); err != nil {
+		_ = w.Release(context.WithoutCancel(ctx), j.Run.RunID, op.Sequence, j.Attempt())
+		return worker.Later(err)
+	}
+	started := time.Now()
+	receipt, err := w.effects[op.Kind].Execute(workCtx, j)
+	stop()
+	return w.settle(ctx, j, receipt, err, context.Cause(workCtx), log.With("duration", time.Since(started)))
+}
+
+// settle decides what an executed operation's outcome means for its record and message.
+func (w *Worker) settle(ctx context.Context, j *Job, receipt journal.Receipt, err, cause error, log *slog.Logger) error {
+	op := j.Rec.Op
+	switch {
+	case errors.Is(cause, ErrLostClaim):
+		log.Warn("claim lost while executing", "err", cause)
+		// Keep the message: the new owner may be working from this very message.
+		return &worker.Retry{Delay: w.Env.LeaseDuration(), Err: cause}
+	case err != nil && (ctx.Err() != nil || runenv.IsInfrastructure(err)):
+		log.Warn("operation interrupted; handing it back", "err", err)
+		_ = w.Release(context.WithoutCancel(ctx), j.Run.RunID, op.Sequence, j.Attempt())
+		if ctx.Err() != nil {
+			return ctx.Err() // shutting down: hand the message back at once
+		}
+		return &worker.Retry{Delay: time.Second, Err: err}
+	case err != nil:
+		log.Error("operation failed", "err", err)
+		return worker.Later(w.fail(ctx, j, err))
+	}
+	log.Info("operation completed", "canister_id", deref(op.TargetCanisterID))
+	return worker.Later(w.complete(ctx, j, receipt))
+}
+
+// keepLease renews the claim; only a claim that changed hands stops the work. Other renewal
+// errors (a timeout, a reconnect) are logged and tried again on the next tick: the lease has
+// room for that, and a takeover would show up as a lost claim.
+func (w *Worker) keepLease(ctx context.Context, j *Job, log *slog.Logger) error {
+	err := w.renew(ctx, j.Run.RunID, j.Rec.Op.Sequence, j.Attempt())
+	if err != nil && !errors.Is(err, ErrLostClaim) {
+		log.Warn("renewing lease", "err", err)
+		return nil
+	}
+	return err
+}

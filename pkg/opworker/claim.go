@@ -1,0 +1,97 @@
+package opworker
+
+import (
+	"context"
+	"errors"
+
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+)
+
+// Verdict is what the claim step decided about a delivered operation.
+type Verdict int
+
+// Verdicts of the claim step.
+const (
+	Claimed       Verdict = iota // this worker owns the operation now
+	AlreadyDone                  // completed or skipped: only the hand-off may need repeating
+	NotReady                     // dependencies not met: drop the message, it is published again when they are
+	Busy                         // someone else holds a live lease: look again when it would expire
+	AlreadyFailed                // failed: only a retry (or containment) takes it again
+)
+
+// ErrLostClaim says another worker took the operation over (our lease lapsed).
+var ErrLostClaim = errors.New("claim lost to another worker")
+
+// Claim moves an operation to pending under this worker's name by compare-and-swap. Exactly
+// one of several racing workers wins; the others see its claim on their re-read and back off.
+// ignoreDeps (containment) claims an operation whatever its dependencies.
+func (w *Worker) Claim(ctx context.Context, run runs.Record, seq int, ignoreDeps bool) (runstore.OpRecord, journal.State, Verdict, error) {
+	var from journal.State
+	v := NotReady
+	now := w.Env.Now()
+	rec, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(run.RunID, seq), func(r *runstore.OpRecord) error {
+		from, v = r.Op.State, NotReady
+		switch {
+		case r.Op.State.Done():
+			v = AlreadyDone
+			return runstore.ErrNoChange
+		case r.Op.State == journal.StateFailed && !ignoreDeps:
+			v = AlreadyFailed
+			return runstore.ErrNoChange
+		case !r.Deps.Satisfied() && !ignoreDeps:
+			return runstore.ErrNoChange
+		case r.Op.State == journal.StatePending && r.Claim != nil && r.Claim.LeaseUntil > now.UnixMilli() &&
+			!w.abandoned(r.Claim, run.RunID, seq):
+			v = Busy
+			return runstore.ErrNoChange
+		}
+		if r.Op.State != journal.StatePending { // a takeover keeps the journal's pending state
+			if err := journal.ClaimOp(&r.Op, run.Journal.PreflightAccepted, w.Env.MarkerPtr()); err != nil {
+				return err
+			}
+		}
+		r.Attempts++
+		r.Claim = &runstore.Claim{Worker: w.id, Attempt: r.Attempts, LeaseUntil: now.Add(w.Env.LeaseDuration()).UnixMilli()}
+		v = Claimed
+		return nil
+	})
+	return rec.Value, from, v, err
+}
+
+// abandoned reports whether a live claim is this worker's own from an attempt it no longer
+// runs (its completion could not be recorded, say while the server restarted): it may be
+// taken again at once instead of waiting for the lease to lapse.
+func (w *Worker) abandoned(c *runstore.Claim, runID string, seq int) bool {
+	return c.Worker == w.id && !w.othersActive(runstore.OpKey(runID, seq))
+}
+
+// renew extends this worker's lease, failing with ErrLostClaim if the claim changed hands.
+func (w *Worker) renew(ctx context.Context, runID string, seq, attempt int) error {
+	_, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(runID, seq), func(r *runstore.OpRecord) error {
+		if !w.holds(r, attempt) {
+			return ErrLostClaim
+		}
+		r.Claim.LeaseUntil = w.Env.Now().Add(w.Env.LeaseDuration()).UnixMilli()
+		return nil
+	})
+	return err
+}
+
+// Release hands a claimed operation back (shutdown): it stays pending with no lease, so the
+// redelivered message is claimed at once by whoever gets it.
+func (w *Worker) Release(ctx context.Context, runID string, seq, attempt int) error {
+	_, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(runID, seq), func(r *runstore.OpRecord) error {
+		if !w.holds(r, attempt) {
+			return runstore.ErrNoChange
+		}
+		r.Claim.LeaseUntil = 0
+		return nil
+	})
+	return err
+}
+
+func (w *Worker) holds(r *runstore.OpRecord, attempt int) bool {
+	return r.Op.State == journal.StatePending && r.Claim != nil && r.Claim.Worker == w.id && r.Claim.Attempt == attempt
+}

@@ -1,0 +1,79 @@
+package opworker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+	"github.com/fleetbackup/fleetbackup/pkg/worker"
+)
+
+// complete records a completed receipt, counts it, and hands completion on (or, for a
+// finishing effect, ends the run).
+func (w *Worker) complete(ctx context.Context, j *Job, r journal.Receipt) error {
+	if err := w.Record(ctx, j, r); err != nil {
+		return keepIfLost(err, w.Env.LeaseDuration())
+	}
+	op := j.Rec.Op
+	if w.executed != nil {
+		w.executed(j.Run.RunID, op.Sequence, w.id)
+	}
+	if err := w.Env.MoveCount(ctx, j.Run.RunID, op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
+		return err
+	}
+	if f, ok := w.effects[op.Kind].(Finisher); ok {
+		return f.Finish(ctx, j)
+	}
+	return Publisher(w.Env, j.Run).Propagate(ctx, j.Run.RunID, j.Plan.Graph, op.Sequence)
+}
+
+// fail records a failed receipt and fails the run with the operation's reason.
+func (w *Worker) fail(ctx context.Context, j *Job, cause error) error {
+	op := j.Rec.Op
+	r := j.Run.Journal.FailedReceipt(op, w.Env.MarkerPtr(), cause.Error())
+	if err := w.Record(ctx, j, r); err != nil {
+		return keepIfLost(err, w.Env.LeaseDuration())
+	}
+	if err := w.Env.MoveCount(ctx, j.Run.RunID, op.Kind, journal.StatePending, journal.StateFailed); err != nil {
+		return err
+	}
+	return w.Env.FailRun(ctx, j.Run.RunID, fmt.Errorf("%s failed: %w", op.OperationID, cause), runs.IsManagement(op.Kind))
+}
+
+// keepIfLost turns a lost claim into a hand-back of the message after a lease: the new owner
+// may be working from this very message, which must not be acknowledged under it.
+func keepIfLost(err error, lease time.Duration) error {
+	if errors.Is(err, ErrLostClaim) {
+		return &worker.Retry{Delay: lease, Err: err}
+	}
+	return err
+}
+
+// Record applies a receipt to the job's claimed operation, if this worker still holds it.
+func (w *Worker) Record(ctx context.Context, j *Job, r journal.Receipt) error {
+	attempt := j.Attempt()
+	_, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(j.Run.RunID, j.Rec.Op.Sequence), func(o *runstore.OpRecord) error {
+		if !w.holds(o, attempt) {
+			return ErrLostClaim
+		}
+		if err := journal.RecordOp(&o.Op, r, j.Run.Journal); err != nil {
+			return err
+		}
+		o.Receipts = append(o.Receipts, runstore.StoredReceipt{Receipt: r, RecordedAtNanos: w.Env.Now().UnixNano()})
+		o.Claim = nil
+		return nil
+	})
+	return err
+}
+
+// NewJob is a job for a claimed operation, for callers outside the message path (containment).
+func (w *Worker) NewJob(run runs.Record, rp *runstore.RunPlan, rec runstore.OpRecord, from journal.State) *Job {
+	return &Job{Env: w.Env, Run: run, Plan: rp, Rec: rec, From: from, w: w}
+}
+
+// Plans is the worker's plan cache.
+func (w *Worker) Plans() *runstore.PlanCache { return &w.plans }

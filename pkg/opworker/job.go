@@ -1,0 +1,75 @@
+package opworker
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+)
+
+// Job is one claimed operation and what executing it needs.
+type Job struct {
+	Env  *runenv.Env
+	Run  runs.Record
+	Plan *runstore.RunPlan
+	Rec  runstore.OpRecord
+	// From is the operation's journal state before the claim.
+	From journal.State
+	// FinalCounts, set by a finishing effect, are the exact counts computed from every
+	// operation record.
+	FinalCounts *journal.Counts
+	w           *Worker
+}
+
+// Attempt is the claim's attempt number (1 for the first).
+func (j *Job) Attempt() int { return j.Rec.Claim.Attempt }
+
+// Target is the canister the plan names for the operation. The operation record in KV must
+// name the same one: nothing is derived from KV alone.
+func (j *Job) Target() (string, error) {
+	seq, phases := j.Rec.Op.Sequence, j.Plan.Plan.Phases
+	if seq < 0 || seq >= len(phases) || phases[seq].TargetCanisterID == nil ||
+		*phases[seq].TargetCanisterID != deref(j.Rec.Op.TargetCanisterID) {
+		return "", executor.Permanent("operation", "%s: target %q is not the plan's", j.Rec.Op.OperationID, deref(j.Rec.Op.TargetCanisterID))
+	}
+	return *phases[seq].TargetCanisterID, nil
+}
+
+// Receipt is a completed receipt of the operation, stamped now.
+func (j *Job) Receipt() journal.Receipt {
+	return j.Run.Journal.CompletedReceipt(j.Rec.Op, j.Env.MarkerPtr())
+}
+
+// UpdateOwn changes the operation record while this job still holds its claim; ErrLostClaim
+// when it no longer does.
+func (j *Job) UpdateOwn(ctx context.Context, change func(*runstore.OpRecord)) error {
+	attempt := j.Attempt()
+	_, err := j.Env.Store.Ops.Update(ctx, runstore.OpKey(j.Run.RunID, j.Rec.Op.Sequence), func(o *runstore.OpRecord) error {
+		if !j.w.holds(o, attempt) {
+			return ErrLostClaim
+		}
+		change(o)
+		return nil
+	})
+	return err
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func lastFailure(rec runstore.OpRecord) error {
+	for i := len(rec.Receipts) - 1; i >= 0; i-- {
+		if r := rec.Receipts[i].FailureReason; r != nil {
+			return fmt.Errorf("%s failed: %s", rec.Op.OperationID, *r)
+		}
+	}
+	return fmt.Errorf("%s failed", rec.Op.OperationID)
+}

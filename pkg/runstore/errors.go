@@ -1,0 +1,13 @@
+package runstore
+
+import "github.com/fleetbackup/fleetbackup/pkg/kvstore"
+
+// The store's sentinels (package kvstore's, so that callers need not import it).
+var (
+	// ErrNotFound says a record does not exist.
+	ErrNotFound = kvstore.ErrNotFound
+	// ErrExists says a record that must be new exists already.
+	ErrExists = kvstore.ErrExists
+	// ErrNoChange, returned by an update function, ends the update without a write.
+	ErrNoChange = kvstore.ErrNoChange
+)

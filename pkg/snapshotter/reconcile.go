@@ -1,0 +1,89 @@
+package snapshotter
+
+import (
+	"context"
+	"slices"
+
+	"github.com/fleetbackup/fleetbackup/pkg/executor"
+	"github.com/fleetbackup/fleetbackup/pkg/opworker"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+)
+
+// baseline returns the canister's snapshot ids from before this run's first create attempt,
+// recording them on the operation the first time. reconcile is true when a baseline already
+// existed: an earlier attempt may have created a snapshot whose reply was lost.
+func baseline(ctx context.Context, j *opworker.Job, target string) ([]string, bool, error) {
+	if j.Rec.BaselineRecorded {
+		return j.Rec.SnapshotsBefore, true, nil
+	}
+	var ids []string
+	err := j.Env.Retry.Do(ctx, func() error {
+		snaps, err := j.Env.Exec.ListSnapshots(ctx, target)
+		ids = snapshotIDs(snaps)
+		if err == nil && j.Rec.HasPriorBaseline {
+			ids, err = deleteSince(ctx, j, target, j.Rec.PriorBaseline, ids)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	err = j.UpdateOwn(ctx, func(o *runstore.OpRecord) {
+		o.SnapshotsBefore, o.BaselineRecorded = ids, true
+		o.PriorBaseline, o.HasPriorBaseline = nil, false
+	})
+	return ids, false, err
+}
+
+// adopt looks for a snapshot taken since the baseline. One is adopted; none means create;
+// several mean something else is snapshotting this canister, which is not ours to untangle.
+func adopt(ctx context.Context, j *opworker.Job, target string, before []string) (executor.Snapshot, bool, error) {
+	snaps, err := j.Env.Exec.ListSnapshots(ctx, target)
+	if err != nil {
+		return executor.Snapshot{}, false, err
+	}
+	var fresh []executor.Snapshot
+	for _, s := range snaps {
+		if !slices.Contains(before, s.ID) {
+			fresh = append(fresh, s)
+		}
+	}
+	switch len(fresh) {
+	case 0:
+		return executor.Snapshot{}, false, nil
+	case 1:
+		j.Env.Logger().Info("adopting snapshot taken by an earlier attempt", "canister_id", target, "snapshot_id", fresh[0].ID)
+		return fresh[0], true, nil
+	}
+	return executor.Snapshot{}, false, executor.Permanent("reconcile",
+		"canister %s holds %d snapshots taken since this run began (%v); refusing to pick one", target, len(fresh), snapshotIDs(fresh))
+}
+
+func snapshotIDs(snaps []executor.Snapshot) []string {
+	ids := make([]string, len(snaps))
+	for i, s := range snaps {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// deleteSince deletes the snapshots a previous pass of this run took (those not in its
+// baseline) and returns the ids that remain.
+func deleteSince(ctx context.Context, j *opworker.Job, target string, prior, current []string) ([]string, error) {
+	deleter, ok := j.Env.Exec.(executor.SnapshotDeleter)
+	if !ok {
+		return nil, executor.Permanent("reconcile", "the executor cannot delete snapshots, so a re-armed run cannot replace the snapshot of %s", target)
+	}
+	var kept []string
+	for _, id := range current {
+		if slices.Contains(prior, id) {
+			kept = append(kept, id)
+			continue
+		}
+		j.Env.Logger().Info("deleting the snapshot of an earlier pass of this run", "canister_id", target, "snapshot_id", id)
+		if err := deleter.DeleteSnapshot(ctx, target, id); err != nil {
+			return nil, err
+		}
+	}
+	return kept, nil
+}

@@ -1,0 +1,64 @@
+// Package stage is what every service of the pipeline is: a name, the durable consumer it
+// pulls from, a default concurrency, and a constructor of its message handler. The five
+// service binaries and the embedded stack run the same values (package stages), so the two
+// composition roots cannot drift.
+package stage
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+	"github.com/fleetbackup/fleetbackup/pkg/worker"
+)
+
+// Signals are optional callbacks tests and metrics observe a stage with.
+type Signals struct {
+	// Executed is called after each operation the stage executed.
+	Executed func(runID string, seq int, worker string)
+}
+
+// Stage is one service of the pipeline.
+type Stage struct {
+	Name string
+	// Stream names the stream of the stage's consumer.
+	Stream func(bus.Names) string
+	// Consumer is the durable consumer's name.
+	Consumer string
+	// Concurrency is how many messages one instance handles at once by default.
+	Concurrency int
+	// NeedsBackupRoot says the stage reads or writes backup directories.
+	NeedsBackupRoot bool
+	// Handler builds the stage's message handler.
+	Handler func(env *runenv.Env, sig Signals) worker.Handler
+}
+
+// Config is one running instance's settings.
+type Config struct {
+	Concurrency int // default: the stage's
+	Signals     Signals
+	// OnReady, when set, is called once the consumer is bound and the stage starts pulling.
+	OnReady func()
+	// Counters, when set, counts the fates of the stage's messages for its metrics.
+	Counters *worker.Counters
+}
+
+// Run runs one instance of s until ctx ends, then shuts it down gracefully.
+func Run(ctx context.Context, env *runenv.Env, s Stage, cfg Config) error {
+	cons, err := env.Store.JS.Consumer(ctx, s.Stream(env.Store.Names), s.Consumer)
+	if err != nil {
+		return fmt.Errorf("binding consumer %s: %w", s.Consumer, err)
+	}
+	conc := cfg.Concurrency
+	if conc <= 0 {
+		conc = s.Concurrency
+	}
+	log := env.Logger().With("service", s.Name)
+	log.Info("service started", "consumer", s.Consumer, "concurrency", conc)
+	if cfg.OnReady != nil {
+		cfg.OnReady()
+	}
+	wc := worker.Config{Consumer: cons, Concurrency: conc, Log: log, Counters: cfg.Counters, MaxDeliver: env.MaxDeliver}
+	return worker.Run(ctx, wc, s.Handler(env, cfg.Signals))
+}
