@@ -14,7 +14,6 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/manifest"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
-	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // Effects are the finalizer's effects by kind.
@@ -64,9 +63,7 @@ func (effect) Finish(ctx context.Context, j *opworker.Job) error {
 		j.FinalCounts = c
 	}
 	dir := j.Env.RunDir(j.Run.RunID)
-	_, err := j.Env.ApplyIfAllowed(ctx, j.Run.RunID, runs.Complete{Counts: *j.FinalCounts,
-		ManifestPath: filepath.Join(dir, layout.ManifestFile), BackupDir: dir})
-	return err
+	return j.Env.CompleteRun(ctx, j.Run.RunID, *j.FinalCounts, filepath.Join(dir, layout.ManifestFile), dir)
 }
 
 // stillRunning refuses to write a manifest for a run aborted while it was being finalized.
@@ -75,7 +72,7 @@ func stillRunning(ctx context.Context, j *opworker.Job) error {
 	if err != nil {
 		return err
 	}
-	if cur.State != runs.Running {
+	if cur.State.Terminal() {
 		return fmt.Errorf("run %s is %s: no manifest written", j.Run.RunID, cur.State)
 	}
 	return nil

@@ -7,7 +7,6 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/artifact"
 	"github.com/fleetbackup/fleetbackup/pkg/layout"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
-	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 // staged is one target's checked record and directories.
@@ -56,12 +55,11 @@ func promote(ctx context.Context, dir string, a staged) error {
 // markDurable records a promotion, refusing a record changed meanwhile to name other paths.
 func markDurable(ctx context.Context, j *opworker.Job, canisterID string) (artifact.Entry, error) {
 	runID := j.Run.RunID
-	e, err := j.Env.Store.Artifacts.Update(ctx, runstore.ArtifactKey(runID, canisterID), func(e *artifact.Entry) error {
-		if _, _, err := j.Env.ArtifactDirs(runID, *e, canisterID); err != nil {
+	return j.Env.Store.UpdateArtifact(ctx, runID, canisterID, func(e *artifact.Entry) error {
+		if _, _, err := layout.ArtifactDirs(j.Env.BackupRoot, runID, *e, canisterID); err != nil {
 			return err
 		}
 		e.TempPath = nil
 		return e.AdvanceTo(artifact.StateDurable, j.Env.Marker())
 	})
-	return e.Value, err
 }

@@ -108,3 +108,9 @@ func IsInfrastructure(err error) bool {
 	}
 	return false
 }
+
+// CompleteRun marks a running run completed, with exact counts and where its backup lives.
+func (e *Env) CompleteRun(ctx context.Context, runID string, counts journal.Counts, manifestPath, backupDir string) error {
+	_, err := e.ApplyIfAllowed(ctx, runID, runs.Complete{Counts: counts, ManifestPath: manifestPath, BackupDir: backupDir})
+	return err
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
+	"github.com/fleetbackup/fleetbackup/pkg/opworker"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
@@ -61,4 +62,14 @@ func Run(ctx context.Context, env *runenv.Env, s Stage, cfg Config) error {
 	}
 	wc := worker.Config{Consumer: cons, Concurrency: conc, Log: log, Counters: cfg.Counters, MaxDeliver: env.MaxDeliver}
 	return worker.Run(ctx, wc, s.Handler(env, cfg.Signals))
+}
+
+// Operations is the stage of a service that executes dispatched operations of the kinds
+// effects has (its durable consumer on the operation stream is named after it).
+func Operations(name string, concurrency int, needsBackupRoot bool, effects func() opworker.Effects) Stage {
+	return Stage{Name: name, Stream: bus.Names.OpStream, Consumer: name, Concurrency: concurrency,
+		NeedsBackupRoot: needsBackupRoot,
+		Handler: func(env *runenv.Env, sig Signals) worker.Handler {
+			return opworker.New(env, name, effects()).OnExecuted(sig.Executed)
+		}}
 }
