@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/planning"
 	"github.com/fleetbackup/fleetbackup/pkg/request"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
@@ -17,18 +16,18 @@ import (
 // half-way is simply repeated by the next delivery; a step the run state machine refuses (the
 // run moved on) ends planning with a *runs.Refusal.
 func (p *Admitter) plan(ctx context.Context, req *request.Request) error {
-	bp, err := p.loadOrBuildPlan(ctx, req)
+	rp, err := p.loadOrBuildPlan(ctx, req)
 	if err != nil {
 		return err
 	}
-	_, err = p.admit(ctx, req.RunID, bp)
+	_, err = p.admit(ctx, req.RunID, rp)
 	return err
 }
 
 // loadOrBuildPlan returns the stored plan of an interrupted run, or builds, proves and stores
 // a new one.
-func (p *Admitter) loadOrBuildPlan(ctx context.Context, req *request.Request) (*plan.Plan, error) {
-	if stored, err := p.Env.Store.LoadPlan(ctx, req.RunID); err == nil {
+func (p *Admitter) loadOrBuildPlan(ctx context.Context, req *request.Request) (*runstore.RunPlan, error) {
+	if stored, err := p.Env.Store.LoadRunPlan(ctx, req.RunID, req.Order); err == nil {
 		return stored, nil
 	} else if !errors.Is(err, runstore.ErrNotFound) {
 		return nil, err
@@ -40,22 +39,30 @@ func (p *Admitter) loadOrBuildPlan(ctx context.Context, req *request.Request) (*
 	if _, err := p.Env.Apply(ctx, bp.RunID, runs.Plan{PlanID: bp.PlanID}); err != nil {
 		return nil, err
 	}
-	if _, err := Prove(ctx, p.Env, bp); err != nil {
+	if _, err := prove(ctx, p.Env, &runstore.RunPlan{Plan: bp}); err != nil {
 		return nil, err
 	}
 	if err := p.Env.Store.SavePlan(ctx, bp); err != nil && !errors.Is(err, runstore.ErrExists) {
 		return nil, err
 	}
-	return p.Env.Store.LoadPlan(ctx, req.RunID)
+	return p.Env.Store.LoadRunPlan(ctx, req.RunID, req.Order)
 }
 
-// Prove proves preflight against bp (which then carries proven authorities) and records the
-// window on the run: while planning, when a queued run's preflight expired, and for resume.
-func Prove(ctx context.Context, env *runenv.Env, bp *plan.Plan) (runs.Record, error) {
+// prove proves preflight against rp's plan (which then carries proven authorities) and
+// records the window on the run.
+func prove(ctx context.Context, env *runenv.Env, rp *runstore.RunPlan) (runs.Record, error) {
 	validated := env.Marker()
-	expires, err := planning.Prove(ctx, env.Exec, env.Retry, bp, validated)
+	expires, err := planning.Prove(ctx, env.Exec, env.Retry, rp.Plan, validated)
 	if err != nil {
 		return runs.Record{}, err
 	}
-	return env.Apply(ctx, bp.RunID, runs.Proven{ValidatedAt: validated, ExpiresAt: expires})
+	return env.Apply(ctx, rp.Plan.RunID, runs.Proven{ValidatedAt: validated, ExpiresAt: expires})
+}
+
+// Reprove proves preflight again against a copy of a stored plan (topology unchanged,
+// authorities proven, a fresh window) and records the new window on the run: for resume.
+func Reprove(ctx context.Context, env *runenv.Env, stored *runstore.RunPlan) (runs.Record, error) {
+	fresh := *stored.Plan
+	fresh.Targets = append(fresh.Targets[:0:0], stored.Plan.Targets...)
+	return prove(ctx, env, &runstore.RunPlan{Plan: &fresh, Graph: stored.Graph})
 }

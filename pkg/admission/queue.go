@@ -36,11 +36,11 @@ func (p *Admitter) HandleAdmit(ctx context.Context, runID string, msg jetstream.
 	if cur.State != runs.Queued {
 		return nil
 	}
-	bp, err := p.Env.Store.LoadPlan(ctx, runID)
+	rp, err := p.Env.Store.LoadRunPlan(ctx, runID, cur.Order)
 	if err != nil {
 		return worker.Later(err)
 	}
-	run, err := p.admit(ctx, runID, bp)
+	run, err := p.admit(ctx, runID, rp)
 	if err != nil {
 		return worker.Later(err)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/reply"
 	"github.com/fleetbackup/fleetbackup/pkg/request"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
@@ -70,7 +69,7 @@ func (p *Admitter) planAndReply(ctx context.Context, msg jetstream.Msg, req *req
 	case err == nil, errors.Is(err, runs.ErrRefused): // the run moved on meanwhile (a copy, an abort)
 	case errors.As(err, &bad):
 		return p.rejectRun(ctx, msg, req.RunID, err)
-	case (executor.IsTransient(err) || runenv.IsInfrastructure(err)) && ctx.Err() == nil:
+	case runenv.Transient(err) && ctx.Err() == nil:
 		return &worker.Retry{Delay: p.Env.Retry.WithDefaults().Max, Err: err}
 	default:
 		p.Env.Logger().Error("run failed while planning", "run_id", req.RunID, "err", err)

@@ -140,14 +140,36 @@ func setupStreams(ctx context.Context, js jetstream.JetStream, n Names, cfg Setu
 }
 
 func setupConsumers(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig) error {
-	planner := consumerConfig(ConsumerPlanner, n.RequestSubjects(), cfg)
-	if _, err := js.CreateOrUpdateConsumer(ctx, n.RequestStream(), planner); err != nil {
-		return fmt.Errorf("creating consumer %s: %w", ConsumerPlanner, err)
+	if err := setupConsumer(ctx, js, n.RequestStream(), consumerConfig(ConsumerPlanner, n.RequestSubjects(), cfg)); err != nil {
+		return err
 	}
 	for name, subjects := range n.ConsumerSubjects() {
-		if _, err := js.CreateOrUpdateConsumer(ctx, n.OpStream(), consumerConfig(name, subjects, cfg)); err != nil {
-			return fmt.Errorf("creating consumer %s: %w", name, err)
+		if err := setupConsumer(ctx, js, n.OpStream(), consumerConfig(name, subjects, cfg)); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// ErrConfigMismatch says this instance's settings disagree with those the installation was
+// set up with; every instance of every service must be started with the same ones.
+var ErrConfigMismatch = errors.New("configuration disagrees with the installation")
+
+// setupConsumer creates or updates one durable consumer, refusing to change its ack wait: the
+// ack wait is the workers' lease (--lease), and instances that disagree on it would take
+// operations over from each other while they are still being worked on.
+func setupConsumer(ctx context.Context, js jetstream.JetStream, stream string, cc jetstream.ConsumerConfig) error {
+	if cur, err := js.Consumer(ctx, stream, cc.Durable); err == nil {
+		if have := cur.CachedInfo().Config.AckWait; have != cc.AckWait {
+			return fmt.Errorf("%w: consumer %s has an ack wait of %s and this instance's lease is %s; "+
+				"start every instance with the same --lease (or delete the consumer to change it)",
+				ErrConfigMismatch, cc.Durable, have, cc.AckWait)
+		}
+	} else if !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return fmt.Errorf("reading consumer %s: %w", cc.Durable, err)
+	}
+	if _, err := js.CreateOrUpdateConsumer(ctx, stream, cc); err != nil {
+		return fmt.Errorf("creating consumer %s: %w", cc.Durable, err)
 	}
 	return nil
 }

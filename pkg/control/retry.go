@@ -6,9 +6,7 @@ import (
 	"fmt"
 
 	"github.com/fleetbackup/fleetbackup/pkg/admission"
-	"github.com/fleetbackup/fleetbackup/pkg/handoff"
-	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/reopen"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
@@ -38,7 +36,7 @@ func (p *Controller) retry(ctx context.Context, runID string, reprove, redeliver
 	if err != nil {
 		return err
 	}
-	if run, err = p.prepareRetry(ctx, run, rp.Plan, reprove); err != nil {
+	if run, err = p.prepareRetry(ctx, run, rp, reprove); err != nil {
 		return err
 	}
 	counts, err := p.Env.Store.Recount(ctx, runID)
@@ -57,7 +55,7 @@ func (p *Controller) retry(ctx context.Context, runID string, reprove, redeliver
 
 // prepareRetry proves preflight again (resume) or checks it has not expired, then resets the
 // failed operations, or re-arms the whole run where containment undid its quiescence.
-func (p *Controller) prepareRetry(ctx context.Context, run runs.Record, stored *plan.Plan, reprove bool) (runs.Record, error) {
+func (p *Controller) prepareRetry(ctx context.Context, run runs.Record, stored *runstore.RunPlan, reprove bool) (runs.Record, error) {
 	var err error
 	if reprove {
 		if run, err = p.reprove(ctx, run, stored); err != nil {
@@ -66,23 +64,28 @@ func (p *Controller) prepareRetry(ctx context.Context, run runs.Record, stored *
 	} else if err := p.checkNotExpired(run); err != nil {
 		return run, err
 	}
-	recs, err := p.Env.Store.LoadOps(ctx, run.RunID, len(stored.Phases))
+	recs, err := p.Env.Store.LoadOps(ctx, run.RunID, len(stored.Plan.Phases))
 	if errors.Is(err, runstore.ErrNotFound) {
 		return run, errRefused("run %s never finished planning; start a new run", run.RunID)
 	}
 	if err != nil {
 		return run, err
 	}
-	if needsRearm(run, recs) {
-		return run, p.rearm(ctx, run, stored, recs)
+	if reopen.NeedsRearm(run, recs) {
+		if err := reopen.Rearm(ctx, p.Env, run, stored, recs); errors.Is(err, reopen.ErrCannotRearm) {
+			return run, fmt.Errorf("%w: %v", ErrControlRefused, err)
+		} else if err != nil {
+			return run, err
+		}
+		return run, nil
 	}
-	return run, p.resetFailed(ctx, run.RunID, recs)
+	return run, reopen.ResetFailed(ctx, p.Env, run.RunID, recs)
 }
 
 // relockAndRepublish locks a reopened run's canisters and republishes its ready operations.
 // When another run holds a canister now, the run fails again with the holder named.
 func (p *Controller) relockAndRepublish(ctx context.Context, run runs.Record) error {
-	stored, err := p.Env.Store.LoadPlan(ctx, run.RunID)
+	stored, err := p.Env.Store.LoadRunPlan(ctx, run.RunID, run.Order)
 	if err != nil {
 		return err
 	}
@@ -93,11 +96,11 @@ func (p *Controller) relockAndRepublish(ctx context.Context, run runs.Record) er
 		}
 		run = locked
 	}
-	return p.republish(ctx, run)
+	return reopen.Republish(ctx, p.Env, run)
 }
 
-func (p *Controller) relock(ctx context.Context, run runs.Record, stored *plan.Plan) (runs.Record, error) {
-	locked, conflict, err := p.Env.Lock(ctx, run.RunID, stored)
+func (p *Controller) relock(ctx context.Context, run runs.Record, stored *runstore.RunPlan) (runs.Record, error) {
+	locked, conflict, err := p.Env.Lock(ctx, run.RunID, stored.Plan)
 	if conflict != nil {
 		_, ferr := p.Env.ApplyIfAllowed(ctx, run.RunID, runs.Fail{Reason: "retry: " + conflict.Error()})
 		return locked, errors.Join(fmt.Errorf("%w: %v", ErrControlRefused, conflict), ferr)
@@ -126,76 +129,15 @@ func (p *Controller) checkNotExpired(run runs.Record) error {
 	return nil
 }
 
-// loadOps reads every operation record of a run (a retry is the one place that scans them).
-func (p *Controller) loadOps(ctx context.Context, runID string, n int) ([]runstore.OpRecord, error) {
-	recs := make([]runstore.OpRecord, n)
-	for seq := range n {
-		e, err := p.Env.Store.Ops.Get(ctx, runstore.OpKey(runID, seq))
-		if err != nil {
-			return nil, err
-		}
-		recs[seq] = e.Value
-	}
-	return recs, nil
-}
-
-func (p *Controller) resetFailed(ctx context.Context, runID string, recs []runstore.OpRecord) error {
-	for seq, r := range recs {
-		if r.Op.State != journal.StateFailed {
-			continue
-		}
-		changed := false
-		_, err := p.Env.Store.Ops.Update(ctx, runstore.OpKey(runID, seq), func(o *runstore.OpRecord) error {
-			if changed = o.Op.State == journal.StateFailed; !changed {
-				return runstore.ErrNoChange
-			}
-			o.Claim = nil
-			return journal.RetryOp(&o.Op, p.Env.MarkerPtr())
-		})
-		if err != nil {
-			return err
-		}
-		if !changed {
-			continue
-		}
-		if err := p.Env.MoveCount(ctx, runID, r.Op.Kind, journal.StateFailed, journal.StateReady); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// republish reads every operation after the run is running again (so that no hand-off in
-// between is missed) and sends each one that is not done and whose dependencies are met.
-func (p *Controller) republish(ctx context.Context, run runs.Record) error {
-	stored, err := p.Env.Store.LoadPlan(ctx, run.RunID)
-	if err != nil {
-		return err
-	}
-	recs, err := p.Env.Store.LoadOps(ctx, run.RunID, len(stored.Phases))
-	if err != nil {
-		return err
-	}
-	h := handoff.Publisher{Store: p.Env.Store, Gen: run.Retries}
-	for _, r := range recs {
-		if r.Op.State.Done() || r.Op.Kind.IsPreflight() || !r.Deps.Satisfied() {
-			continue
-		}
-		if err := h.Publish(ctx, run.RunID, r); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// reprove proves preflight again against a copy of the stored plan (topology unchanged,
-// authorities proven, a fresh window) and records the new window on the run.
-func (p *Controller) reprove(ctx context.Context, run runs.Record, stored *plan.Plan) (runs.Record, error) {
-	fresh := *stored
-	fresh.Targets = append([]plan.Target(nil), stored.Targets...)
-	rec, err := admission.Prove(ctx, p.Env, &fresh)
+// reprove proves preflight again against the stored plan and records the new window.
+func (p *Controller) reprove(ctx context.Context, run runs.Record, stored *runstore.RunPlan) (runs.Record, error) {
+	rec, err := admission.Reprove(ctx, p.Env, stored)
 	if err != nil {
 		return run, fmt.Errorf("%w: %v", ErrControlRefused, err)
 	}
 	return rec, nil
+}
+
+func errRefused(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrControlRefused}, args...)...)
 }

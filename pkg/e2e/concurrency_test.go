@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -59,7 +58,7 @@ func TestConcurrentRetryAndAbort(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("outcomes of %d retry+abort races: %v", lanes*perLane, outcomes)
-	embeddedtest.CheckAllRunning(t, f)
+	f.CheckAllRunning(t)
 }
 
 // abortOnceRunning, as raceRetryAbort's stagger, sends the abort once the retry has reopened the run.
@@ -69,33 +68,72 @@ const abortOnceRunning = -1
 // waits for its containment, then publishes retry and abort at once (the abort stagger later)
 // and checks the outcome.
 func raceRetryAbort(ctx context.Context, t *testing.T, c *cluster, f *embeddedtest.Fleet, runID string, child, leaf registry.Entry, stagger time.Duration) (string, error) {
-	log, err := startRunLog(t, c, runID)
+	log, err := failAndContain(ctx, t, c, f, runID, child, leaf)
 	if err != nil {
 		return "", err
 	}
-	if err := sim.InjectFault(f.StateDir, sim.Fault{Call: sim.KindStop, Canister: leaf.Pid, Mode: sim.ModePermanent, Times: 1, Message: "stop refused (injected)"}); err != nil {
+	retryR, abortR, err := raceControls(ctx, c, log, runID, stagger)
+	if err != nil {
 		return "", err
+	}
+	end, err := log.until(ctx, "a settled end", func(r runs.Record) bool {
+		return settledEnd(r) && (r.State == runs.Aborted || r.Retries > 0)
+	})
+	if err != nil {
+		c.dumpOps(runID)
+		return "", fmt.Errorf("%w; retry answer %+v, abort answer %+v%s", err, retryR, abortR, log.describe())
+	}
+	if err := checkOnceAborted(log, retryR, abortR); err != nil {
+		return "", err
+	}
+	if err := checkRaceEnd(log, end, retryR, abortR); err != nil {
+		return "", err
+	}
+	if err := checkSubtreeRunning(f, child, end, log); err != nil {
+		return "", err
+	}
+	outcome := string(end.State)
+	if end.Retries > 0 {
+		outcome += " after retry"
+	}
+	t.Logf("%s (abort sent %s): retry %s, abort %s; states %s", runID, staggerName(stagger), answered(retryR), answered(abortR), log.states())
+	return outcome, nil
+}
+
+// failAndContain starts recording runID, submits it over the subtree of child with a
+// permanent stop fault on leaf, and waits until it is failed and contained.
+func failAndContain(ctx context.Context, t *testing.T, c *cluster, f *embeddedtest.Fleet, runID string, child, leaf registry.Entry) (*runLog, error) {
+	log, err := startRunLog(t, c, runID)
+	if err != nil {
+		return nil, err
+	}
+	if err := sim.InjectFault(f.StateDir, sim.Fault{Call: sim.KindStop, Canister: leaf.Pid, Mode: sim.ModePermanent, Times: 1, Message: "stop refused (injected)"}); err != nil {
+		return nil, err
 	}
 	body := embeddedtest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
 		"root_canister_id": f.Root, "scope": "subtree", "selector": child.Pid})
 	if err := client.Submit(ctx, c.store, body, ""); err != nil {
-		return "", err
+		return nil, err
 	}
 	failed, err := log.until(ctx, "failed and contained", func(r runs.Record) bool {
 		return r.State.Terminal() && !r.ContainmentPending()
 	})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if failed.State != runs.Failed || failed.Containment == nil || failed.Containment.State != runs.ContainDone {
-		return "", fmt.Errorf("before the race the run is %s (containment %+v), want failed and contained: %s%s",
+		return nil, fmt.Errorf("before the race the run is %s (containment %+v), want failed and contained: %s%s",
 			failed.State, failed.Containment, deref(failed.Error), log.describe())
 	}
+	return log, nil
+}
 
+// raceControls publishes retry and abort of runID at once (the abort stagger later, or once
+// the retry reopened the run) and returns the planner's answers.
+func raceControls(ctx context.Context, c *cluster, log *runLog, runID string, stagger time.Duration) (retryR, abortR reply.Reply, err error) {
 	var (
 		start             = make(chan struct{})
 		race              sync.WaitGroup
-		retryR, abortR    reply.Reply
 		retryErr, abortEr error
 	)
 	answeredCtx, retryAnswered := context.WithCancel(ctx) // ends once the retry is answered
@@ -118,16 +156,14 @@ func raceRetryAbort(ctx context.Context, t *testing.T, c *cluster, f *embeddedte
 	close(start)
 	race.Wait()
 	if retryErr != nil || abortEr != nil {
-		return "", fmt.Errorf("control: retry %v, abort %v", retryErr, abortEr)
+		return retryR, abortR, fmt.Errorf("control: retry %v, abort %v", retryErr, abortEr)
 	}
-	end, err := log.until(ctx, "a settled end", func(r runs.Record) bool {
-		return settledEnd(r) && (r.State == runs.Aborted || r.Retries > 0)
-	})
-	if err != nil {
-		c.dumpOps(runID)
-		return "", fmt.Errorf("%w; retry answer %+v, abort answer %+v%s", err, retryR, abortR, log.describe())
-	}
-	// Once aborted, always aborted: every later version, however late it was written.
+	return retryR, abortR, nil
+}
+
+// checkOnceAborted: once aborted, always aborted: every later version, however late it was
+// written.
+func checkOnceAborted(log *runLog, retryR, abortR reply.Reply) error {
 	versions := log.all()
 	for i, v := range versions {
 		if v.State != runs.Aborted {
@@ -135,166 +171,51 @@ func raceRetryAbort(ctx context.Context, t *testing.T, c *cluster, f *embeddedte
 		}
 		for j, w := range versions[i+1:] {
 			if w.State != runs.Aborted {
-				return "", fmt.Errorf("the run was aborted (version %d) and then %s (version %d); retry answer %+v, abort answer %+v%s",
+				return fmt.Errorf("the run was aborted (version %d) and then %s (version %d); retry answer %+v, abort answer %+v%s",
 					i, w.State, i+1+j, retryR, abortR, log.describe())
 			}
 		}
 		break
 	}
+	return nil
+}
+
+// checkRaceEnd checks the settled end against the answers: an accepted abort leaves the run
+// aborted, an aborted run is contained, a completed run had its abort refused.
+func checkRaceEnd(log *runLog, end runs.Record, retryR, abortR reply.Reply) error {
 	accepted := !abortR.Refused && abortR.State == runs.Aborted
 	switch {
 	case accepted && end.State != runs.Aborted:
-		return "", fmt.Errorf("the abort was accepted (%+v) but the run ended %s%s", abortR, end.State, log.describe())
+		return fmt.Errorf("the abort was accepted (%+v) but the run ended %s%s", abortR, end.State, log.describe())
 	case end.State == runs.Aborted:
 		if end.Containment == nil || end.Containment.State != runs.ContainDone || end.RestartRequired {
-			return "", fmt.Errorf("aborted run not contained: containment %+v restart_required %v%s", end.Containment, end.RestartRequired, log.describe())
+			return fmt.Errorf("aborted run not contained: containment %+v restart_required %v%s", end.Containment, end.RestartRequired, log.describe())
 		}
 	case end.State == runs.Completed:
 		if !abortR.Refused {
-			return "", fmt.Errorf("the run completed although its abort was not refused (%+v)%s", abortR, log.describe())
+			return fmt.Errorf("the run completed although its abort was not refused (%+v)%s", abortR, log.describe())
 		}
 	default:
-		return "", fmt.Errorf("run ended %s: %s; retry answer %+v, abort answer %+v%s", end.State, deref(end.Error), retryR, abortR, log.describe())
+		return fmt.Errorf("run ended %s: %s; retry answer %+v, abort answer %+v%s", end.State, deref(end.Error), retryR, abortR, log.describe())
 	}
-	// Every canister of the subtree runs again.
+	return nil
+}
+
+// checkSubtreeRunning checks that every canister of child's subtree runs again.
+func checkSubtreeRunning(f *embeddedtest.Fleet, child registry.Entry, end runs.Record, log *runLog) error {
 	for _, e := range f.Entries {
 		if e.Pid != child.Pid && (e.ParentPid == nil || *e.ParentPid != child.Pid) {
 			continue
 		}
 		st, err := sim.Inspect(f.StateDir, e.Pid)
 		if err != nil {
-			return "", err
+			return err
 		}
 		if st.Status != executor.StatusRunning {
-			return "", fmt.Errorf("canister %s is %s after the run ended %s%s", e.Pid, st.Status, end.State, log.describe())
+			return fmt.Errorf("canister %s is %s after the run ended %s%s", e.Pid, st.Status, end.State, log.describe())
 		}
 	}
-	outcome := string(end.State)
-	if end.Retries > 0 {
-		outcome += " after retry"
-	}
-	t.Logf("%s (abort sent %s): retry %s, abort %s; states %s", runID, staggerName(stagger), answered(retryR), answered(abortR), log.states())
-	return outcome, nil
-}
-
-// Finding 4: 20 concurrent runs over overlapping selections of a 22-canister fleet (non-root
-// fleet, subtrees of children and of leaves; every other run with on_conflict wait). Each run
-// ends completed, or rejected naming the run that holds one of its canisters; none fails;
-// queued runs end completed. The simulator's history shows a consistent cut for every
-// canister (no start between a stop and its snapshot), each completed backup is one cut and
-// passes the backup checks, every canister runs, and no canister lock is held at the end.
-func TestOverlappingRunsAreKeptApart(t *testing.T) {
-	f := embeddedtest.NewFleet(t, fleetOf([]int{3, 6}), 4096) // root, 3 children, 18 grandchildren
-	c := newCluster(t, f, "--sim-artifact-bytes", "4096",
-		"--sim-latency", "stop=20ms,snapshot=30ms,start=20ms")
-	c.startAll(1)
-	c.start("planner") // two planners race for the same locks from two processes
-	ctx := testCtx(t, 55*time.Second)
-
-	type runCase struct {
-		id   string
-		wait bool
-		body []byte
-		log  *runLog
-	}
-	var cases []*runCase
-	for i := range 20 {
-		req := map[string]any{"run_id": fmt.Sprintf("overlap-%02d", i), "fleet": "e2e", "network": "local",
-			"root_canister_id": f.Root}
-		switch i % 5 {
-		case 0:
-			req["scope"] = "non-root-fleet"
-		case 1, 3:
-			req["scope"], req["selector"] = "subtree", f.Entries[1+i%3].Pid
-		default:
-			req["scope"], req["selector"] = "subtree", f.Entries[4+i%18].Pid
-		}
-		rc := &runCase{id: req["run_id"].(string), wait: i%2 == 1}
-		if rc.wait {
-			req["on_conflict"] = "wait"
-		}
-		rc.body = embeddedtest.Request(t, req)
-		rc.log = recordRun(t, c, rc.id)
-		cases = append(cases, rc)
-	}
-	var pub sync.WaitGroup
-	for _, rc := range cases {
-		pub.Go(func() {
-			if err := client.Submit(ctx, c.store, rc.body, ""); err != nil {
-				t.Errorf("submitting %s: %v", rc.id, err)
-			}
-		})
-	}
-	pub.Wait()
-
-	ids := map[string]bool{}
-	for _, rc := range cases {
-		ids[rc.id] = true
-	}
-	tally := map[string]int{}
-	var completed []runs.Record
-	for _, rc := range cases {
-		end, err := rc.log.until(ctx, "a settled end", settledEnd)
-		if err != nil {
-			c.dumpOps(rc.id)
-			t.Fatalf("%v%s", err, rc.log.describe())
-		}
-		queued := strings.Contains(rc.log.states(), string(runs.Queued))
-		switch end.State {
-		case runs.Completed:
-			completed = append(completed, end)
-			if queued {
-				tally["queued, then completed"]++
-			} else {
-				tally["completed"]++
-			}
-		case runs.Rejected:
-			tally["rejected"]++
-			msg := deref(end.Error)
-			holder, ok := heldBy(msg)
-			switch {
-			case !ok:
-				t.Errorf("run %s rejected without naming a holding run: %q", rc.id, msg)
-			case !ids[holder] || holder == rc.id:
-				t.Errorf("run %s rejected as held by %q, not another run of the test: %q", rc.id, holder, msg)
-			}
-			if rc.wait {
-				t.Errorf("run %s asked to wait on conflict but was rejected: %q", rc.id, msg)
-			}
-		default:
-			t.Errorf("run %s ended %s: %s (states %s)%s", rc.id, end.State, deref(end.Error), rc.log.states(), rc.log.describe())
-		}
-		if queued && end.State != runs.Completed {
-			t.Errorf("run %s was queued and ended %s", rc.id, end.State)
-		}
-	}
-	t.Logf("outcomes of 20 overlapping runs: %v", tally)
-	if tally["rejected"]+tally["queued, then completed"] == 0 {
-		t.Errorf("no run was refused or queued: the runs did not overlap, the test proves nothing")
-	}
-	for _, rec := range completed {
-		embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-		embeddedtest.CheckBackupIsConsistentCut(t, f.StateDir, *rec.BackupDir)
-	}
-	embeddedtest.CheckConsistentCuts(t, f.StateDir)
-	embeddedtest.CheckAllRunning(t, f)
-	held, err := heldLocks(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(held) > 0 {
-		t.Errorf("canister locks still held after every run settled: %v", held)
-	}
-}
-
-// heldBy extracts the holder from "... is held by run <id> ...".
-func heldBy(msg string) (string, bool) {
-	_, rest, ok := strings.Cut(msg, "held by run ")
-	if !ok {
-		return "", false
-	}
-	holder, _, _ := strings.Cut(rest, " ")
-	return strings.TrimRight(holder, ",;:)"), holder != ""
+	return nil
 }
 
 func staggerName(d time.Duration) string {

@@ -1,54 +1,18 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
-	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
+	"github.com/fleetbackup/fleetbackup/pkg/layout/layouttest"
 	"github.com/fleetbackup/fleetbackup/pkg/reply"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
-
-// stateRank orders the states a backup run moves through; a run never goes to a lower rank.
-var stateRank = map[runs.State]int{
-	runs.Planning: 0, runs.Preflight: 1, runs.Queued: 1, runs.Running: 2,
-	runs.Completed: 3, runs.Failed: 3, runs.Aborted: 3, runs.Rejected: 3,
-}
-
-// checkNeverBack asserts that the recorded versions of a run never went back: no state of a
-// lower rank after a higher one (running → preflight, say), never rejected, and while it was
-// running or after, completed operations never decreased (counts were never reset).
-func checkNeverBack(t *testing.T, l *runLog) {
-	t.Helper()
-	versions := l.all()
-	high, completed := -1, 0
-	for i, v := range versions {
-		rank, ok := stateRank[v.State]
-		if !ok {
-			t.Errorf("version %d of run %s has unknown state %q", i, l.runID, v.State)
-		}
-		if rank < high {
-			t.Errorf("run %s went back to %s at version %d (states: %s)%s", l.runID, v.State, i, l.states(), l.describe())
-			return
-		}
-		high = max(high, rank)
-		if v.State == runs.Rejected {
-			t.Errorf("run %s was rejected at version %d: %s%s", l.runID, i, deref(v.Error), l.describe())
-			return
-		}
-		if rank >= stateRank[runs.Running] {
-			if v.Counts.Completed < completed {
-				t.Errorf("run %s: completed operations went from %d back to %d at version %d (counts reset)%s",
-					l.runID, completed, v.Counts.Completed, i, l.describe())
-				return
-			}
-			completed = v.Counts.Completed
-		}
-	}
-}
 
 // Finding 1: the same request published again without a Nats-Msg-Id, with status calls slow
 // (as real icp's are): one copy half-way through the run's preflight (its own planning, as
@@ -71,8 +35,36 @@ func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
 	}
 	targets := len(f.Entries) - 1
 
-	// A copy published while the run proves its preflight, half-way through its status calls:
-	// its own planning (as slow) ends after the run started running.
+	early := sendCopyDuringPreflight(t, ctx, c, f, log, body, targets)
+	sendCopiesWhileRunning(t, ctx, c, log, body)
+
+	rec, err := log.until(ctx, "the end", func(r runs.Record) bool { return r.State.Terminal() })
+	if err != nil {
+		checkNeverBack(t, log)
+		c.dumpOps(runID)
+		t.Fatalf("%v%s", err, log.describe())
+	}
+	checkNeverBack(t, log)
+	if rec.State != runs.Completed {
+		t.Fatalf("run ended %s: %s%s", rec.State, deref(rec.Error), log.describe())
+	}
+	select {
+	case reply := <-early:
+		if reply.RunID != runID || reply.Error != "" || stateRank[reply.State] < stateRank[runs.Running] {
+			t.Errorf("answer to the copy sent during preflight = %+v, want the run's state (running or completed)", reply)
+		}
+	case <-ctx.Done():
+		t.Fatal("no answer to the copy sent during preflight")
+	}
+	checkDuplicatedRunCompleted(t, f, log, rec, targets)
+}
+
+// sendCopyDuringPreflight publishes a copy of body while the run proves its preflight,
+// half-way through its status calls (its own planning, as slow, ends after the run started
+// running), and returns the channel its answer arrives on.
+func sendCopyDuringPreflight(t *testing.T, ctx context.Context, c *cluster, f *embeddedtest.Fleet, log *runLog, body []byte, targets int) <-chan reply.Reply {
+	t.Helper()
+	runID := log.runID
 	if _, err := log.until(ctx, "preflight", func(r runs.Record) bool { return r.State != runs.Planning }); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +80,14 @@ func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
 		}
 		early <- r
 	}()
+	return early
+}
 
+// sendCopiesWhileRunning waits for the run to be running, then publishes body again (answered
+// with the run's state) and body with an unknown field (rejected, the run untouched).
+func sendCopiesWhileRunning(t *testing.T, ctx context.Context, c *cluster, log *runLog, body []byte) {
+	t.Helper()
+	runID := log.runID
 	if _, err := log.until(ctx, "running", func(r runs.Record) bool {
 		return r.State == runs.Running || r.State.Terminal()
 	}); err != nil {
@@ -118,25 +117,12 @@ func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
 	if cur, err := c.store.Runs.Get(ctx, runID); err != nil || cur.Value.State == runs.Rejected {
 		t.Fatalf("after the malformed copy the run is %+v, %v", cur.Value, err)
 	}
+}
 
-	rec, err := log.until(ctx, "the end", func(r runs.Record) bool { return r.State.Terminal() })
-	if err != nil {
-		checkNeverBack(t, log)
-		c.dumpOps(runID)
-		t.Fatalf("%v%s", err, log.describe())
-	}
-	checkNeverBack(t, log)
-	if rec.State != runs.Completed {
-		t.Fatalf("run ended %s: %s%s", rec.State, deref(rec.Error), log.describe())
-	}
-	select {
-	case reply := <-early:
-		if reply.RunID != runID || reply.Error != "" || stateRank[reply.State] < stateRank[runs.Running] {
-			t.Errorf("answer to the copy sent during preflight = %+v, want the run's state (running or completed)", reply)
-		}
-	case <-ctx.Done():
-		t.Fatal("no answer to the copy sent during preflight")
-	}
+// checkDuplicatedRunCompleted checks the completed run the copies did not move: its states,
+// its counts, one stop per target, its backup, and the fleet after it.
+func checkDuplicatedRunCompleted(t *testing.T, f *embeddedtest.Fleet, log *runLog, rec runs.Record, targets int) {
+	t.Helper()
 	if got := log.states(); got != "planning → preflight → running → completed" {
 		t.Errorf("states %s, want planning → preflight → running → completed", got)
 	}
@@ -146,14 +132,14 @@ func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
 	if n := countOK(t, f.StateDir, "stop"); n != targets {
 		t.Errorf("%d stops in the history, want one per target (%d)", n, targets)
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
 	if len(p.Targets) != targets {
 		t.Errorf("%d targets, want %d", len(p.Targets), targets)
 	}
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
-	embeddedtest.CheckAllRunning(t, f)
-	embeddedtest.CheckConsistentCuts(t, f.StateDir)
-	embeddedtest.CheckBackupIsConsistentCut(t, f.StateDir, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	f.CheckAllRunning(t)
+	simcheck.CheckConsistentCuts(t, f.StateDir)
+	simcheck.CheckBackupIsConsistentCut(t, f.StateDir, *rec.BackupDir)
 }
 
 // Finding 2: while the first copy of a request is planning (slow status calls in preflight),
@@ -206,24 +192,8 @@ func TestMalformedDuplicateDuringPlanning(t *testing.T) {
 		t.Fatalf("run ended %s: %s (states %s)%s", rec.State, deref(rec.Error), log.states(), log.describe())
 	}
 	checkNeverBack(t, log)
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
-	embeddedtest.CheckAllRunning(t, f)
-	embeddedtest.CheckConsistentCuts(t, f.StateDir)
-}
-
-// countOK counts the successful calls of one kind in the simulator's history.
-func countOK(t *testing.T, stateDir, call string) int {
-	t.Helper()
-	calls, err := sim.ReadHistory(stateDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, c := range calls {
-		if c.OK && c.Call == call {
-			n++
-		}
-	}
-	return n
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	f.CheckAllRunning(t)
+	simcheck.CheckConsistentCuts(t, f.StateDir)
 }

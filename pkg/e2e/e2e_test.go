@@ -9,7 +9,9 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
+	"github.com/fleetbackup/fleetbackup/pkg/layout/layouttest"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
@@ -41,9 +43,9 @@ func TestFiveServicesAsProcesses(t *testing.T) {
 		c.dumpLogs()
 		t.Fatalf("run ended %s: %s", rec.State, deref(rec.Error))
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
-	embeddedtest.CheckParallelOrder(t, f.StateDir)
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	simcheck.CheckParallelOrder(t, f.StateDir)
 }
 
 // kill -9 of a downloader in the middle of a large download: another downloader takes the
@@ -73,8 +75,8 @@ func TestKillDownloaderMidDownload(t *testing.T) {
 		c.dumpOps("killed")
 		t.Fatalf("run = %+v, %v", rec, err)
 	}
-	p := embeddedtest.CheckBackupDir(t, runDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	p := layouttest.CheckBackupDir(t, runDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
 	stray, _ := filepath.Glob(filepath.Join(runDir, "*.tmp"))
 	progress, _ := filepath.Glob(filepath.Join(runDir, "*", ".download_progress.json"))
 	if len(stray)+len(progress) > 0 {
@@ -117,11 +119,11 @@ func TestChaosKillsDuringRun(t *testing.T) {
 		t.Fatalf("run after %d kills = %+v, %v", kills, rec, err)
 	}
 	t.Logf("the run survived %d kills (kill -9 of a random service process every 300ms for 4s)", kills)
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
 	if len(p.Targets) != 60 {
 		t.Fatalf("%d targets, want 60", len(p.Targets))
 	}
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
 	if os.Getenv("E2E_KEEP") != "" {
 		t.Logf("backup kept at %s", *rec.BackupDir)
 	}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
+	"github.com/fleetbackup/fleetbackup/pkg/layout/layouttest"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
@@ -33,23 +37,8 @@ func TestPoisonMessagesEnd(t *testing.T) {
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096", "--sim-latency", "stop=20ms,snapshot=30ms,start=20ms,download=100ms")
 	c.startAll(1)
 	ctx := testCtx(t, 50*time.Second)
-	names := c.store.Names
 	contain := []byte(`{"action":"contain"}`)
-	var msgs []poison
-	for i := range 10 {
-		msgs = append(msgs,
-			poison{"planner", names.ControlSubject(fmt.Sprintf("ghost-%d", i)), contain},
-			poison{"snapshotter", names.OpSubject("stop"), fmt.Appendf(nil, `{"run_id":"ghost-%d","sequence":0}`, i)})
-	}
-	for i := range 5 {
-		msgs = append(msgs,
-			poison{"planner", names.ControlSubject("*"), []byte(`{"action":"abort"}`)},
-			poison{"planner", names.ControlSubject(fmt.Sprintf("-bad%d", i)), []byte(`{"action":"retry"}`)},
-			poison{"planner", names.InternalSubject(fmt.Sprintf("ghost-%d", i)), contain},
-			poison{"planner", names.InternalSubject("*"), contain},
-			poison{"downloader", names.OpSubject("download"), fmt.Appendf(nil, `{"run_id": "ghost-%d", "sequence": `, i)},
-			poison{"verifier", names.OpSubject("verify"), fmt.Appendf(nil, `{"run_id":"ghost-%d","sequence":3}`, i)})
-	}
+	msgs := poisonMessages(c.store.Names, contain)
 	perService := map[string]int{}
 	for _, m := range msgs {
 		if _, err := c.store.JS.Publish(ctx, m.subject, m.body); err != nil {
@@ -74,6 +63,36 @@ func TestPoisonMessagesEnd(t *testing.T) {
 	}
 
 	// The services still work: a run completes, unmoved by contain sent for it by a client.
+	runAfterPoison(t, ctx, c, f, contain)
+}
+
+// poisonMessages lists the poison messages: contain sent by a client on control subjects,
+// control and internal subjects whose run-id token is "*" or invalid, contain for runs that do
+// not exist, dispatch messages for runs that do not exist, and malformed dispatch JSON.
+func poisonMessages(names bus.Names, contain []byte) []poison {
+	var msgs []poison
+	for i := range 10 {
+		msgs = append(msgs,
+			poison{"planner", names.ControlSubject(fmt.Sprintf("ghost-%d", i)), contain},
+			poison{"snapshotter", names.OpSubject("stop"), fmt.Appendf(nil, `{"run_id":"ghost-%d","sequence":0}`, i)})
+	}
+	for i := range 5 {
+		msgs = append(msgs,
+			poison{"planner", names.ControlSubject("*"), []byte(`{"action":"abort"}`)},
+			poison{"planner", names.ControlSubject(fmt.Sprintf("-bad%d", i)), []byte(`{"action":"retry"}`)},
+			poison{"planner", names.InternalSubject(fmt.Sprintf("ghost-%d", i)), contain},
+			poison{"planner", names.InternalSubject("*"), contain},
+			poison{"downloader", names.OpSubject("download"), fmt.Appendf(nil, `{"run_id": "ghost-%d", "sequence": `, i)},
+			poison{"verifier", names.OpSubject("verify"), fmt.Appendf(nil, `{"run_id":"ghost-%d","sequence":3}`, i)})
+	}
+	return msgs
+}
+
+// runAfterPoison checks that the services still work: a run completes, unmoved by contain
+// sent for it by a client on the control subject (refused) and on the internal subject.
+func runAfterPoison(t *testing.T, ctx context.Context, c *cluster, f *embeddedtest.Fleet, contain []byte) {
+	t.Helper()
+	names := c.store.Names
 	const runID = "after-poison"
 	log := recordRun(t, c, runID)
 	if err := client.Submit(ctx, c.store, subtreeRequest(t, runID, f), ""); err != nil {
@@ -106,9 +125,9 @@ func TestPoisonMessagesEnd(t *testing.T) {
 			break
 		}
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
-	embeddedtest.CheckAllRunning(t, f)
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	f.CheckAllRunning(t)
 	waitDrained(t, ctx, c, 20*time.Second, "the streams to be empty after the run")
 }
 

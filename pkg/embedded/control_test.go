@@ -10,6 +10,8 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
+	"github.com/fleetbackup/fleetbackup/pkg/layout/layouttest"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
@@ -74,6 +76,6 @@ func TestExpiredPreflightRefusedThenResumed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
-	"github.com/fleetbackup/fleetbackup/pkg/stage"
 	"github.com/fleetbackup/fleetbackup/pkg/stages"
 )
 
@@ -112,7 +111,7 @@ func (st *Stack) setup(ctx context.Context, cfg Config) error {
 }
 
 // startService runs one service instance on its own connection, as a separate process would.
-func (st *Stack) startService(ctx context.Context, cfg Config, s stage.Stage, i int) error {
+func (st *Stack) startService(ctx context.Context, cfg Config, s stages.Stage, i int) error {
 	name := s.Name
 	nc, js, err := bus.Connect(st.connectConfig(fmt.Sprintf("%s-%d", name, i)))
 	if err != nil {
@@ -136,7 +135,7 @@ func (st *Stack) startService(ctx context.Context, cfg Config, s stage.Stage, i 
 	st.wg.Add(1)
 	go func() {
 		defer st.wg.Done()
-		err := stage.Run(ctx, env, s, stage.Config{Signals: stage.Signals{Executed: cfg.OnExecuted}})
+		err := stages.Run(ctx, env, s, stages.Config{Signals: stages.Signals{Executed: cfg.OnExecuted}})
 		if err != nil {
 			log.Error("service stopped", "service", name, "err", err)
 		}

@@ -11,6 +11,8 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
+	"github.com/fleetbackup/fleetbackup/pkg/layout/layouttest"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
@@ -56,8 +58,8 @@ func TestLostSnapshotReplyIsAdopted(t *testing.T) {
 	if n := countCalls(t, f.StateDir, "snapshot", victim); n != 1 {
 		t.Fatalf("%d snapshots taken of %s, want 1 (the lost one adopted)", n, victim)
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
 }
 
 // Calls that fail a few times with transient errors are retried with backoff.
@@ -81,7 +83,7 @@ func TestTransientFaultsAreRetried(t *testing.T) {
 	if failed != 8 {
 		t.Fatalf("%d failed calls in the history, want the 8 injected", failed)
 	}
-	embeddedtest.CheckBackupDir(t, *rec.BackupDir)
+	layouttest.CheckBackupDir(t, *rec.BackupDir)
 }
 
 // A permanent fault on a snapshot after the stops fails the run, and containment starts every
@@ -110,9 +112,9 @@ func TestPermanentSnapshotFaultContainedThenRetried(t *testing.T) {
 	if err != nil || rec.State != runs.Completed {
 		t.Fatalf("retried run = %s %q, %v", rec.State, deref(rec.Error), err)
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
-	embeddedtest.CheckParallelOrderSince(t, f.StateDir, "delete")
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	simcheck.CheckParallelOrderSince(t, f.StateDir, "delete")
 }
 
 // waitContained waits until the run's containment is done.
@@ -172,8 +174,8 @@ func TestRetryAfterPermanentDownloadFault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
 }
 
 // A start that fails once fails the run; containment starts every canister (the failed one
@@ -201,6 +203,6 @@ func TestRetryAfterContainedStartFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
 }

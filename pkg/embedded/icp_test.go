@@ -10,7 +10,9 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/executor/icp"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/icp/icptest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
+	"github.com/fleetbackup/fleetbackup/pkg/layout/layouttest"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
@@ -40,12 +42,12 @@ func TestICPExecutorPipeline(t *testing.T) {
 	if rec.State != runs.Completed {
 		t.Fatalf("run ended %s: %s", rec.State, deref(rec.Error))
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
 	if len(p.Targets) != 19 {
 		t.Fatalf("plan has %d targets, want 19", len(p.Targets))
 	}
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
-	embeddedtest.CheckParallelOrder(t, f.StateDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	simcheck.CheckParallelOrder(t, f.StateDir)
 	if n := countCalls(t, f.StateDir, "registry", f.Root); n != 2 { // planning, then preflight
 		t.Fatalf("%d registry calls through icp, want 2", n)
 	}
@@ -80,7 +82,7 @@ func TestICPExecutorFaults(t *testing.T) {
 				if rec.State != runs.Completed {
 					t.Fatalf("run ended %s: %s", rec.State, deref(rec.Error))
 				}
-				embeddedtest.CheckBackupDir(t, *rec.BackupDir)
+				layouttest.CheckBackupDir(t, *rec.BackupDir)
 				return
 			}
 			if rec.State != runs.Failed || !strings.Contains(deref(rec.Error), c.reason) {

@@ -9,6 +9,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
@@ -51,7 +52,7 @@ func TestOverlappingRunRejectedOrQueued(t *testing.T) {
 			t.Fatalf("run %s = %s %q, %v", id, rec.State, deref(rec.Error), err)
 		}
 	}
-	embeddedtest.CheckConsistentCuts(t, f.StateDir)
+	simcheck.CheckConsistentCuts(t, f.StateDir)
 	checkLocksFree(t, st, "holder", "waiter", "second")
 }
 

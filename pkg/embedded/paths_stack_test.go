@@ -41,23 +41,7 @@ func TestUntrustedArtifactRecordFailsRun(t *testing.T) {
 			f := embeddedtest.NewFleet(t, entries, 1024)
 			var stack atomic.Pointer[embeddedtest.Stack]
 			var edited atomic.Bool
-			onExecuted := func(runID string, seq int, _ string) {
-				st := stack.Load()
-				ctx := context.Background()
-				op, err := st.Store.Ops.Get(ctx, runstore.OpKey(runID, seq))
-				if err != nil || op.Value.Op.Kind != tt.after {
-					return
-				}
-				key := runstore.ArtifactKey(runID, *op.Value.Op.TargetCanisterID)
-				victim := filepath.Join(filepath.Dir(st.BackupRoot), "victim")
-				if _, err := st.Store.Artifacts.Update(ctx, key, func(e *artifact.Entry) error {
-					tt.edit(e, victim)
-					return nil
-				}); err != nil {
-					t.Errorf("editing %s: %v", key, err)
-				}
-				edited.Store(true)
-			}
+			onExecuted := artifactEditor(t, &stack, &edited, tt.after, tt.edit)
 			st := embeddedtest.Start(t, f, embedded.Config{OnExecuted: onExecuted})
 			stack.Store(st)
 			outside := filepath.Dir(st.BackupRoot)
@@ -74,18 +58,48 @@ func TestUntrustedArtifactRecordFailsRun(t *testing.T) {
 				t.Fatalf("run = %s %q, want failed by the untrusted record", rec.State, deref(rec.Error))
 			}
 			checkVictim(t, victim)
-			if got := dirNames(t, outside); !slices.Equal(got, []string{"backups", "victim"}) {
-				t.Fatalf("%s holds %v, want only backups and victim", outside, got)
-			}
-			if got := dirNames(t, st.BackupRoot); !slices.Equal(got, []string{"untrusted"}) {
-				t.Fatalf("backup root holds %v, want only the run's directory", got)
-			}
-			// Nothing was promoted: only the staging directory is there, no manifest.
-			staging := plan.Seg(entries[1].Pid) + ".tmp"
-			if got := dirNames(t, filepath.Join(st.BackupRoot, "untrusted")); !slices.Equal(got, []string{staging}) {
-				t.Fatalf("run dir holds %v, want only %s", got, staging)
-			}
+			checkNothingPromoted(t, st.BackupRoot, plan.Seg(entries[1].Pid)+".tmp")
 		})
+	}
+}
+
+// artifactEditor returns an OnExecuted signal that, once the operation of kind after has been
+// recorded, applies edit to the artifact record of that operation's target and sets edited.
+func artifactEditor(t *testing.T, stack *atomic.Pointer[embeddedtest.Stack], edited *atomic.Bool,
+	after plan.OperationKind, edit func(e *artifact.Entry, victim string)) func(string, int, string) {
+	return func(runID string, seq int, _ string) {
+		st := stack.Load()
+		ctx := context.Background()
+		op, err := st.Store.Ops.Get(ctx, runstore.OpKey(runID, seq))
+		if err != nil || op.Value.Op.Kind != after {
+			return
+		}
+		key := runstore.ArtifactKey(runID, *op.Value.Op.TargetCanisterID)
+		victim := filepath.Join(filepath.Dir(st.BackupRoot), "victim")
+		if _, err := st.Store.Artifacts.Update(ctx, key, func(e *artifact.Entry) error {
+			edit(e, victim)
+			return nil
+		}); err != nil {
+			t.Errorf("editing %s: %v", key, err)
+		}
+		edited.Store(true)
+	}
+}
+
+// checkNothingPromoted fails unless the backup root's parent holds only the backup root and the
+// victim, the backup root holds only the "untrusted" run, and that run holds only staging.
+func checkNothingPromoted(t *testing.T, backupRoot, staging string) {
+	t.Helper()
+	outside := filepath.Dir(backupRoot)
+	if got := dirNames(t, outside); !slices.Equal(got, []string{"backups", "victim"}) {
+		t.Fatalf("%s holds %v, want only backups and victim", outside, got)
+	}
+	if got := dirNames(t, backupRoot); !slices.Equal(got, []string{"untrusted"}) {
+		t.Fatalf("backup root holds %v, want only the run's directory", got)
+	}
+	// Nothing was promoted: only the staging directory is there, no manifest.
+	if got := dirNames(t, filepath.Join(backupRoot, "untrusted")); !slices.Equal(got, []string{staging}) {
+		t.Fatalf("run dir holds %v, want only %s", got, staging)
 	}
 }
 

@@ -5,7 +5,9 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
+	"github.com/fleetbackup/fleetbackup/pkg/layout/layouttest"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
@@ -35,13 +37,13 @@ func TestSubtreeBackupBothOrders(t *testing.T) {
 			if rec.BackupDir == nil || rec.Counts.Completed != rec.Counts.Total || rec.RestartRequired {
 				t.Fatalf("completed run record incomplete: %+v", rec)
 			}
-			p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
+			p := layouttest.CheckBackupDir(t, *rec.BackupDir)
 			if len(p.Targets) != 29 {
 				t.Fatalf("plan has %d targets, want 29", len(p.Targets))
 			}
-			embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+			simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
 			if order == "parallel" {
-				embeddedtest.CheckParallelOrder(t, f.StateDir)
+				simcheck.CheckParallelOrder(t, f.StateDir)
 			}
 		})
 	}

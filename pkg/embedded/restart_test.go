@@ -9,6 +9,8 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
+	"github.com/fleetbackup/fleetbackup/pkg/layout/layouttest"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
@@ -61,6 +63,6 @@ func TestServerRestartMidRun(t *testing.T) {
 			t.Errorf("operation %d executed %d times", seq, n)
 		}
 	}
-	p := embeddedtest.CheckBackupDir(t, *rec.BackupDir)
-	embeddedtest.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
+	p := layouttest.CheckBackupDir(t, *rec.BackupDir)
+	simcheck.CheckFleetAfterBackup(t, f.StateDir, p, map[string]int{})
 }

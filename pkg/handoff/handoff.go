@@ -139,3 +139,14 @@ func SubjectFor(n bus.Names, kind plan.OperationKind) (string, error) {
 	}
 	return n.OpSubject(token), nil
 }
+
+// DispatchInitial marks and publishes every operation of a run that waits for nothing (the
+// first dispatch of a running run; idempotent).
+func (h Publisher) DispatchInitial(ctx context.Context, runID string, g *dispatch.Graph) error {
+	for _, seq := range g.Initial() {
+		if err := h.Release(ctx, runID, seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -11,13 +11,42 @@ import (
 func TestReceiptValidation(t *testing.T) {
 	j := acceptedJournal(t, subtreePlan())
 	h := j.Header()
-	tests := []struct {
-		name   string
-		seq    int // operation the receipt is built for
-		mutate func(*Receipt)
-		want   error
-		check  func(*Error) bool
-	}{
+	for _, tt := range receiptValidationCases() {
+		t.Run(tt.name, func(t *testing.T) {
+			r := completedReceipt(h, j.Operations[tt.seq], "unix:50")
+			tt.mutate(&r)
+			var op *Operation
+			if r.Sequence >= 0 && r.Sequence < len(j.Operations) {
+				op = &j.Operations[r.Sequence]
+			}
+			err := ValidateReceipt(r, h, op)
+			stored := cloneJournal(j)
+			stored.OperationReceipts = append(stored.OperationReceipts, r)
+			docErr := stored.Validate()
+			if tt.want == nil {
+				if err != nil || docErr != nil {
+					t.Fatalf("errors = %v / %v", err, docErr)
+				}
+				return
+			}
+			wantErr(t, err, tt.want, tt.check)
+			wantErr(t, docErr, tt.want, tt.check)
+		})
+	}
+}
+
+// receiptValidationCase is one receipt mutation and the error it must raise.
+type receiptValidationCase struct {
+	name   string
+	seq    int // operation the receipt is built for
+	mutate func(*Receipt)
+	want   error
+	check  func(*Error) bool
+}
+
+// receiptValidationCases returns the table for TestReceiptValidation.
+func receiptValidationCases() []receiptValidationCase {
+	return []receiptValidationCase{
 		{"valid stop", 4, func(*Receipt) {}, nil, nil},
 		{"valid validate op with another preflight", 0, func(r *Receipt) { r.PreflightID = nil }, nil, nil},
 		{"skipped snapshot needs no id", 5, func(r *Receipt) { r.Outcome, r.SnapshotID = OutcomeSkipped, nil }, nil, nil},
@@ -54,28 +83,6 @@ func TestReceiptValidation(t *testing.T) {
 			isField("operation_receipts[].checksum")},
 		{"unknown outcome", 4, func(r *Receipt) { r.Outcome = "done" }, ErrUnknownState,
 			isField("operation_receipts[].outcome")},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := completedReceipt(h, j.Operations[tt.seq], "unix:50")
-			tt.mutate(&r)
-			var op *Operation
-			if r.Sequence >= 0 && r.Sequence < len(j.Operations) {
-				op = &j.Operations[r.Sequence]
-			}
-			err := ValidateReceipt(r, h, op)
-			stored := cloneJournal(j)
-			stored.OperationReceipts = append(stored.OperationReceipts, r)
-			docErr := stored.Validate()
-			if tt.want == nil {
-				if err != nil || docErr != nil {
-					t.Fatalf("errors = %v / %v", err, docErr)
-				}
-				return
-			}
-			wantErr(t, err, tt.want, tt.check)
-			wantErr(t, docErr, tt.want, tt.check)
-		})
 	}
 }
 

@@ -8,16 +8,18 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 )
 
-// Whole-document transitions that must fail, each leaving the journal exactly as it was.
-func TestInvalidTransitions(t *testing.T) {
-	p := subtreePlan()
-	tests := []struct {
-		name  string
-		setup func(*testing.T, *Journal)
-		do    func(*Journal) error
-		want  error
-		check func(*Error) bool
-	}{
+// invalidTransitionCase is one whole-document transition that must fail.
+type invalidTransitionCase struct {
+	name  string
+	setup func(*testing.T, *Journal)
+	do    func(*Journal) error
+	want  error
+	check func(*Error) bool
+}
+
+// invalidTransitionCases returns the table for TestInvalidTransitions.
+func invalidTransitionCases() []invalidTransitionCase {
+	return []invalidTransitionCase{
 		{"mark pending twice", func(t *testing.T, j *Journal) { mustMark(t, j, 4) },
 			func(j *Journal) error { return j.MarkPending(4, ptr("unix:22")) }, ErrInvalidOperationTransition,
 			func(e *Error) bool { return e.Sequence == 4 && e.From == StatePending && e.To == StatePending }},
@@ -65,7 +67,12 @@ func TestInvalidTransitions(t *testing.T) {
 			func(j *Journal) error { return j.AcceptPreflight("plan-001", preflightID, ptr("")) }, ErrMissingField,
 			isField("updated_at")},
 	}
-	for _, tt := range tests {
+}
+
+// Whole-document transitions that must fail, each leaving the journal exactly as it was.
+func TestInvalidTransitions(t *testing.T) {
+	p := subtreePlan()
+	for _, tt := range invalidTransitionCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			j := acceptedJournal(t, p)
 			if tt.setup != nil {

@@ -8,13 +8,37 @@ import (
 // §4.4 whole-journal validation, first failure wins.
 func TestValidate(t *testing.T) {
 	p := subtreePlan()
-	tests := []struct {
-		name     string
-		accepted bool
-		mutate   func(*Journal)
-		want     error
-		check    func(*Error) bool
-	}{
+	for _, tt := range validateCases() {
+		t.Run(tt.name, func(t *testing.T) {
+			j := newJournal(t, p)
+			if tt.accepted {
+				j = acceptedJournal(t, p)
+			}
+			tt.mutate(j)
+			err := j.Validate()
+			if tt.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			wantErr(t, err, tt.want, tt.check)
+		})
+	}
+}
+
+// validateCase is one journal mutation and the first error Validate must report.
+type validateCase struct {
+	name     string
+	accepted bool
+	mutate   func(*Journal)
+	want     error
+	check    func(*Error) bool
+}
+
+// validateCases returns the table for TestValidate.
+func validateCases() []validateCase {
+	return []validateCase{
 		{"valid fresh", false, func(*Journal) {}, nil, nil},
 		{"valid accepted", true, func(*Journal) {}, nil, nil},
 		{"array order is free", true, func(j *Journal) { slices.Reverse(j.Operations) }, nil, nil},
@@ -48,23 +72,6 @@ func TestValidate(t *testing.T) {
 			j.Operations[5].State, j.Operations[5].BlockingReasons = StateReady, []string{}
 			j.Operations[6].OperationID = ""
 		}, ErrMutationReadyBeforePreflight, isSeq(5)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			j := newJournal(t, p)
-			if tt.accepted {
-				j = acceptedJournal(t, p)
-			}
-			tt.mutate(j)
-			err := j.Validate()
-			if tt.want == nil {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			wantErr(t, err, tt.want, tt.check)
-		})
 	}
 }
 

@@ -41,11 +41,6 @@ type Table[T any] struct {
 	KV jetstream.KeyValue
 	// Stats, when set, counts this table's reads, writes and conflicts.
 	Stats *Stats
-	// OnConflict, when set, is called on every revision mismatch (tests and metrics count them).
-	OnConflict func(key string)
-	// BeforeWrite, when set, is called by Update between its read and its write: a test hook
-	// that lets a test line up racing writers on one revision.
-	BeforeWrite func(key string)
 }
 
 // Entry is a decoded record and the revision it was read at.
@@ -120,9 +115,6 @@ func (t Table[T]) Update(ctx context.Context, key string, change func(*T) error)
 			}
 			return cur, err
 		}
-		if t.BeforeWrite != nil {
-			t.BeforeWrite(key)
-		}
 		rev, err := t.Put(ctx, key, cur.Value, cur.Revision)
 		if err == nil {
 			cur.Revision = rev
@@ -132,9 +124,6 @@ func (t Table[T]) Update(ctx context.Context, key string, change func(*T) error)
 			return Entry[T]{}, err
 		}
 		t.Stats.count(func(s *Stats) *atomic.Int64 { return &s.Conflicts })
-		if t.OnConflict != nil {
-			t.OnConflict(key)
-		}
 		if err := pause(ctx, attempt); err != nil {
 			return Entry[T]{}, err
 		}

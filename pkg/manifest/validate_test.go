@@ -50,51 +50,49 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// pinnedCases are the §11 rows M3–M17, one row each.
+var pinnedCases = []validationCase{
+	{"M3 checksum not a sha", func(m *Manifest) { m.Fleet.Members[0].SourceSnapshot.Checksum = strp("not-a-sha") },
+		ErrInvalidHash, field("fleet.members[].source_snapshot.checksum")},
+	{"M4 pre-snapshot hash differs", func(m *Manifest) { m.Fleet.PreSnapshotTopologyHash = hashF },
+		ErrTopologyHashMismatch, func(t *testing.T, e *Error) { eq(t, e.Expected+"/"+e.Actual, hashHex+"/"+hashF) }},
+	{"M5 member without checks", func(m *Manifest) { m.Fleet.Members[0].VerificationChecks = []VerificationCheck{} },
+		ErrMissingMemberVerificationChecks, func(t *testing.T, e *Error) { eq(t, e.CanisterID, rootID) }},
+	{"M6 unknown unit role", func(m *Manifest) { addRole(m, "missing-role") },
+		ErrUnknownBackupUnitRole, func(t *testing.T, e *Error) { eq(t, e.UnitID+"/"+e.Role, "core/missing-role") }},
+	{"M7 duplicate unit id", func(m *Manifest) {
+		m.Consistency.BackupUnits = append(m.Consistency.BackupUnits, m.Consistency.BackupUnits[0])
+	},
+		ErrDuplicateBackupUnitID, func(t *testing.T, e *Error) { eq(t, e.UnitID, "core") }},
+	{"M8 duplicate unit role", func(m *Manifest) { addRole(m, "root") },
+		ErrDuplicateBackupUnitRole, func(t *testing.T, e *Error) { eq(t, e.UnitID+"/"+e.Role, "core/root") }},
+	{"M9 single unit leaves app uncovered", func(m *Manifest) { setUnit(m, UnitSingle, "root") },
+		ErrBackupUnitCoverageMissingRole, func(t *testing.T, e *Error) { eq(t, e.Role, "app") }},
+	{"M10 fleet check role unknown", func(m *Manifest) { fleetCheck(m).Roles = []string{"missing-role"} },
+		ErrUnknownVerificationRole, func(t *testing.T, e *Error) { eq(t, e.Role, "missing-role") }},
+	{"M11 member check role unknown", func(m *Manifest) { m.Fleet.Members[0].VerificationChecks[0].Roles = []string{"missing-role"} },
+		ErrUnknownVerificationRole, func(t *testing.T, e *Error) { eq(t, e.CanisterID, rootID) }},
+	{"M12 repeated fleet check role", func(m *Manifest) { fleetCheck(m).Roles = []string{"root", "root"} },
+		ErrDuplicateVerificationCheckRole, func(t *testing.T, e *Error) { eq(t, e.Value+"/"+e.Role, "status/root") }},
+	{"M13 member group for unknown role", func(m *Manifest) { addGroup(m, memberGroup("missing-role")) },
+		ErrUnknownVerificationRole, func(t *testing.T, e *Error) { eq(t, e.Role, "missing-role") }},
+	{"M14 two member groups for root", func(m *Manifest) { addGroup(m, memberGroup("root"), memberGroup("root")) },
+		ErrDuplicateMemberVerificationRole, func(t *testing.T, e *Error) { eq(t, e.Role, "root") }},
+	{"M15 nested check role unknown", func(m *Manifest) { addGroup(m, memberGroup("root", "missing-role")) },
+		ErrUnknownVerificationRole, func(t *testing.T, e *Error) { eq(t, e.Role, "missing-role") }},
+	{"M16 subtree unit misses app", func(m *Manifest) { setUnit(m, UnitSubtree, "root") },
+		ErrSubtreeBackupUnitMissingDescendant, func(t *testing.T, e *Error) {
+			eq(t, e.UnitID+"/"+e.Parent+"/"+e.CanisterID, "core/"+rootID+"/"+childID)
+		}},
+	{"M17 subtree unit not connected", func(m *Manifest) {
+		m.Fleet.Members = append(m.Fleet.Members, fixtureMember("worker", extraID, nil, "relocatable"))
+		setUnit(m, UnitSubtree, "app", "worker")
+	}, ErrSubtreeBackupUnitNotConnected, func(t *testing.T, e *Error) { eq(t, e.UnitID, "core") }},
+}
+
 // TestValidationCases covers M3–M17 and the remaining §8.2 rules, one row each.
 func TestValidationCases(t *testing.T) {
-	cases := []struct {
-		name   string
-		mutate func(m *Manifest)
-		want   error
-		check  func(t *testing.T, e *Error)
-	}{
-		{"M3 checksum not a sha", func(m *Manifest) { m.Fleet.Members[0].SourceSnapshot.Checksum = strp("not-a-sha") },
-			ErrInvalidHash, field("fleet.members[].source_snapshot.checksum")},
-		{"M4 pre-snapshot hash differs", func(m *Manifest) { m.Fleet.PreSnapshotTopologyHash = hashF },
-			ErrTopologyHashMismatch, func(t *testing.T, e *Error) { eq(t, e.Expected+"/"+e.Actual, hashHex+"/"+hashF) }},
-		{"M5 member without checks", func(m *Manifest) { m.Fleet.Members[0].VerificationChecks = []VerificationCheck{} },
-			ErrMissingMemberVerificationChecks, func(t *testing.T, e *Error) { eq(t, e.CanisterID, rootID) }},
-		{"M6 unknown unit role", func(m *Manifest) { addRole(m, "missing-role") },
-			ErrUnknownBackupUnitRole, func(t *testing.T, e *Error) { eq(t, e.UnitID+"/"+e.Role, "core/missing-role") }},
-		{"M7 duplicate unit id", func(m *Manifest) {
-			m.Consistency.BackupUnits = append(m.Consistency.BackupUnits, m.Consistency.BackupUnits[0])
-		},
-			ErrDuplicateBackupUnitID, func(t *testing.T, e *Error) { eq(t, e.UnitID, "core") }},
-		{"M8 duplicate unit role", func(m *Manifest) { addRole(m, "root") },
-			ErrDuplicateBackupUnitRole, func(t *testing.T, e *Error) { eq(t, e.UnitID+"/"+e.Role, "core/root") }},
-		{"M9 single unit leaves app uncovered", func(m *Manifest) { setUnit(m, UnitSingle, "root") },
-			ErrBackupUnitCoverageMissingRole, func(t *testing.T, e *Error) { eq(t, e.Role, "app") }},
-		{"M10 fleet check role unknown", func(m *Manifest) { fleetCheck(m).Roles = []string{"missing-role"} },
-			ErrUnknownVerificationRole, func(t *testing.T, e *Error) { eq(t, e.Role, "missing-role") }},
-		{"M11 member check role unknown", func(m *Manifest) { m.Fleet.Members[0].VerificationChecks[0].Roles = []string{"missing-role"} },
-			ErrUnknownVerificationRole, func(t *testing.T, e *Error) { eq(t, e.CanisterID, rootID) }},
-		{"M12 repeated fleet check role", func(m *Manifest) { fleetCheck(m).Roles = []string{"root", "root"} },
-			ErrDuplicateVerificationCheckRole, func(t *testing.T, e *Error) { eq(t, e.Value+"/"+e.Role, "status/root") }},
-		{"M13 member group for unknown role", func(m *Manifest) { addGroup(m, memberGroup("missing-role")) },
-			ErrUnknownVerificationRole, func(t *testing.T, e *Error) { eq(t, e.Role, "missing-role") }},
-		{"M14 two member groups for root", func(m *Manifest) { addGroup(m, memberGroup("root"), memberGroup("root")) },
-			ErrDuplicateMemberVerificationRole, func(t *testing.T, e *Error) { eq(t, e.Role, "root") }},
-		{"M15 nested check role unknown", func(m *Manifest) { addGroup(m, memberGroup("root", "missing-role")) },
-			ErrUnknownVerificationRole, func(t *testing.T, e *Error) { eq(t, e.Role, "missing-role") }},
-		{"M16 subtree unit misses app", func(m *Manifest) { setUnit(m, UnitSubtree, "root") },
-			ErrSubtreeBackupUnitMissingDescendant, func(t *testing.T, e *Error) {
-				eq(t, e.UnitID+"/"+e.Parent+"/"+e.CanisterID, "core/"+rootID+"/"+childID)
-			}},
-		{"M17 subtree unit not connected", func(m *Manifest) {
-			m.Fleet.Members = append(m.Fleet.Members, fixtureMember("worker", extraID, nil, "relocatable"))
-			setUnit(m, UnitSubtree, "app", "worker")
-		}, ErrSubtreeBackupUnitNotConnected, func(t *testing.T, e *Error) { eq(t, e.UnitID, "core") }},
-	}
+	cases := append([]validationCase{}, pinnedCases...)
 	cases = append(cases, headerCases...)
 	cases = append(cases, fleetCases...)
 	for _, c := range cases {

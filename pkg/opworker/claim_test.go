@@ -9,10 +9,12 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/bus/bustest"
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Two workers race to claim one operation from the same revision: exactly one claim wins; the
@@ -30,15 +32,10 @@ func TestClaimRaceOneWinner(t *testing.T) {
 	if _, err := store.Ops.Create(ctx, runstore.OpKey("race", 4), rec); err != nil {
 		t.Fatal(err)
 	}
-	var arrivals, conflicts atomic.Int32
-	lineUp := make(chan struct{})
-	store.Ops.BeforeWrite = func(string) {
-		if arrivals.Add(1) == 2 {
-			close(lineUp)
-		}
-		<-lineUp // both writers hold the same revision before either writes
-	}
-	store.Ops.OnConflict = func(string) { conflicts.Add(1) }
+	lined := &lineUpKV{KeyValue: store.Ops.KV, lineUp: make(chan struct{})}
+	store.Ops.KV = lined // both writers hold the same revision before either writes
+	stats := &kvstore.Stats{}
+	store.Ops.Stats = stats
 	run := runs.Record{RunID: "race", Journal: journal.Header{JournalVersion: 1, PlanID: "p", RunID: "race", PreflightAccepted: true}}
 	verdicts := make([]Verdict, 2)
 	var wg sync.WaitGroup
@@ -58,8 +55,8 @@ func TestClaimRaceOneWinner(t *testing.T) {
 	if !(verdicts[0] == Claimed) != (verdicts[1] == Claimed) || (verdicts[0] != Claimed && verdicts[0] != Busy) {
 		t.Fatalf("verdicts = %v, want one claimed and one busy", verdicts)
 	}
-	if conflicts.Load() != 1 {
-		t.Fatalf("%d revision conflicts, want exactly 1", conflicts.Load())
+	if n := stats.Conflicts.Load(); n != 1 {
+		t.Fatalf("%d revision conflicts, want exactly 1", n)
 	}
 	got, err := store.Ops.Get(ctx, runstore.OpKey("race", 4))
 	if err != nil {
@@ -78,4 +75,22 @@ func testStore(t *testing.T) *runstore.Store {
 		t.Fatal(err)
 	}
 	return store
+}
+
+// lineUpKV holds the first two compare-and-swap writes until both have arrived, so that two
+// writers race on one revision (a test double around the real bucket, not a production hook).
+type lineUpKV struct {
+	jetstream.KeyValue
+	arrivals atomic.Int32
+	lineUp   chan struct{}
+}
+
+func (l *lineUpKV) Update(ctx context.Context, key string, value []byte, rev uint64) (uint64, error) {
+	if n := l.arrivals.Add(1); n == 2 {
+		close(l.lineUp)
+	}
+	if l.arrivals.Load() <= 2 {
+		<-l.lineUp
+	}
+	return l.KeyValue.Update(ctx, key, value, rev)
 }

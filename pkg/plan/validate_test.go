@@ -107,11 +107,22 @@ func TestAcceptanceRules(t *testing.T) {
 }
 
 func TestValidateRules(t *testing.T) {
-	alt := func(controller, reason string) ControlAuthority {
-		return ControlAuthority{Source: ControlSource{Kind: ControlAlternateController, Controller: controller, Reason: reason},
-			Evidence: EvidenceProven}
+	cases := append(validateRuleCases(), validatePhaseRuleCases()...)
+	for _, c := range cases {
+		t.Run(c.name, c.run)
 	}
-	cases := []ruleCase{
+}
+
+// altAuthority is a proven alternate-controller authority.
+func altAuthority(controller, reason string) ControlAuthority {
+	return ControlAuthority{Source: ControlSource{Kind: ControlAlternateController, Controller: controller, Reason: reason},
+		Evidence: EvidenceProven}
+}
+
+// validateRuleCases returns the header and target rows of TestValidateRules.
+func validateRuleCases() []ruleCase {
+	alt := altAuthority
+	return []ruleCase{
 		{name: "empty plan_id", mutate: func(p *Plan) { p.PlanID = " \t" }, validate: ErrEmptyField, want: Error{Field: "plan_id"}},
 		{name: "empty run_id", mutate: func(p *Plan) { p.RunID = "" }, validate: ErrEmptyField, want: Error{Field: "run_id"}},
 		{name: "empty fleet", mutate: func(p *Plan) { p.Fleet = "" }, validate: ErrEmptyField, want: Error{Field: "fleet"}},
@@ -138,6 +149,12 @@ func TestValidateRules(t *testing.T) {
 			validate: ErrDuplicateTarget, want: Error{CanisterID: APP}},
 		{name: "zero identity mode", mutate: func(p *Plan) { p.Targets[0].IdentityMode = "" }, validate: ErrUnknownEnum},
 		{name: "zero scope", mutate: func(p *Plan) { p.SelectedScopeKind = "" }, validate: ErrUnknownEnum},
+	}
+}
+
+// validatePhaseRuleCases returns the phase and authority rows of TestValidateRules.
+func validatePhaseRuleCases() []ruleCase {
+	return []ruleCase{
 		{name: "no phases", mutate: func(p *Plan) { p.Phases = []Operation{} }, validate: ErrEmptyPhases},
 		{name: "empty op id", mutate: func(p *Plan) { p.Phases[2].OperationID = "" }, validate: ErrEmptyField, want: Error{Field: "phases[].operation_id"}},
 		{name: "duplicate op id", mutate: func(p *Plan) { p.Phases[5].OperationID = "stop-app" },
@@ -170,9 +187,6 @@ func TestValidateRules(t *testing.T) {
 				}
 			}
 		}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, c.run)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/preflight"
 )
@@ -28,4 +29,20 @@ func Prove(ctx context.Context, exec executor.Executor, retry executor.RetryPoli
 		return "", fmt.Errorf("preflight: %w", err)
 	}
 	return expires, nil
+}
+
+// Journal is the execution journal of bp with its proven preflight accepted (DOMAIN §3.4),
+// and the counts of its operations: what a run is seeded with.
+func Journal(bp *plan.Plan, validatedAt *string) (*journal.Journal, journal.Counts, error) {
+	if validatedAt == nil {
+		return nil, journal.Counts{}, fmt.Errorf("run %s: plan stored without a proven preflight", bp.RunID)
+	}
+	j, err := journal.New(bp)
+	if err != nil {
+		return nil, journal.Counts{}, err
+	}
+	if err := j.AcceptPreflight(bp.PlanID, preflight.ID(bp.RunID), validatedAt); err != nil {
+		return nil, journal.Counts{}, err
+	}
+	return j, journal.CountOps(j.Operations), nil
 }

@@ -1,3 +1,6 @@
+// Package request is the run request of the contract (DESIGN §3): strict decoding (exact
+// keys, no duplicates, no unknown fields), defaults, validation of every field that needs no
+// registry, and the digest that makes a repeated request the same run.
 package request
 
 import (
@@ -5,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -16,32 +18,6 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/principal"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
-
-// ErrBadRequest is matched by every rejection of a run request.
-var ErrBadRequest = errors.New("bad run request")
-
-// RequestError says which field of a run request is wrong and why; Err, when set, is the
-// typed cause (from plan, registry, manifest), matched with errors.Is and errors.As.
-type RequestError struct {
-	Field  string
-	Reason string
-	Err    error
-}
-
-func (e *RequestError) Error() string {
-	if e.Field == "" {
-		return "bad run request: " + e.Reason
-	}
-	return fmt.Sprintf("bad run request: %s: %s", e.Field, e.Reason)
-}
-
-// Unwrap makes errors.Is(err, ErrBadRequest) true, and exposes the cause.
-func (e *RequestError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrBadRequest}
-	}
-	return []error{ErrBadRequest, e.Err}
-}
 
 // MaxRequestBytes bounds a run request body: 1 MiB, the NATS server's default max_payload, the
 // largest message a default server carries to fb.runs.request. A larger body (from a server
@@ -143,74 +119,6 @@ func decodeFields(data []byte) (*Request, error) {
 // decodeError turns encoding/json's error into a RequestError that names the field of a wrong
 // type (its path ends in the JSON name; wireRequest's embedding adds a Go prefix) or of an
 // unknown scope (the only plan enum in a request).
-func decodeError(err error) error {
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &te) && te.Field != "":
-		field := te.Field[strings.LastIndex(te.Field, ".")+1:]
-		return &RequestError{Field: field, Reason: fmt.Sprintf("wrong type: got JSON %s, want %s", te.Value, te.Type.Kind())}
-	case errors.Is(err, plan.ErrUnknownEnum):
-		return &RequestError{Field: "scope", Reason: err.Error()}
-	}
-	return malformed(err)
-}
-
-// checkKeys refuses what encoding/json would let through at the top level: a value that is not
-// an object, a key that is not exactly one of the contract's names (encoding/json folds case,
-// so "RUN_ID" would set run_id) and a key given twice (the last one would win).
-func checkKeys(data []byte) error {
-	seen := make(map[string]bool, len(requestKeys))
-	return eachKey(data, func(key string, _ json.RawMessage) error {
-		switch {
-		case !requestKeys[key]:
-			return &RequestError{Field: key, Reason: "unknown field (field names match exactly)"}
-		case seen[key]:
-			return &RequestError{Field: key, Reason: "given more than once"}
-		}
-		seen[key] = true
-		return nil
-	})
-}
-
-// eachKey calls visit with every key of the top-level object of data, exactly as written
-// (unescaped, no case folding), and its value, in order. It fails on a top level that is not
-// an object and on malformed JSON inside the object; what follows the object is not read.
-func eachKey(data []byte, visit func(key string, value json.RawMessage) error) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil {
-		return malformed(err)
-	} else if tok != json.Delim('{') {
-		return &RequestError{Reason: "a run request must be a JSON object"}
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return malformed(err)
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return &RequestError{Reason: "malformed JSON: object key is not a string"}
-		}
-		var value json.RawMessage
-		if err := dec.Decode(&value); err != nil {
-			return malformed(err)
-		}
-		if err := visit(key, value); err != nil {
-			return err
-		}
-	}
-	_, err := dec.Token() // the closing brace
-	return malformed(err)
-}
-
-// malformed is the RequestError for a JSON syntax error; nil for nil.
-func malformed(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &RequestError{Reason: "malformed JSON: " + err.Error()}
-}
-
 func keepSnapshotsError(n int) error {
 	return &RequestError{Field: "keep_snapshots", Reason: fmt.Sprintf("%d is not at least 1", n)}
 }
@@ -309,29 +217,4 @@ func (r *Request) Digest() string {
 	data, _ := json.Marshal(canon)
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
-}
-
-// GuessRunID extracts a usable run id from a request that failed to decode, so that the
-// rejection can be recorded; it returns "" when there is none. Like DecodeRequest it reads only
-// the key "run_id" exactly as written, and only when the body is valid JSON giving it once:
-// "RUN_ID" or a second "run_id" never name the run whose record the rejection writes.
-func GuessRunID(data []byte) string {
-	if !json.Valid(data) {
-		return ""
-	}
-	var runID string
-	given := 0
-	err := eachKey(data, func(key string, value json.RawMessage) error {
-		if key == "run_id" {
-			given++
-			if json.Unmarshal(value, &runID) != nil {
-				runID = ""
-			}
-		}
-		return nil
-	})
-	if err != nil || given != 1 || !runs.IDPattern.MatchString(runID) {
-		return ""
-	}
-	return runID
 }

@@ -114,3 +114,7 @@ func (e *Env) CompleteRun(ctx context.Context, runID string, counts journal.Coun
 	_, err := e.ApplyIfAllowed(ctx, runID, runs.Complete{Counts: counts, ManifestPath: manifestPath, BackupDir: backupDir})
 	return err
 }
+
+// Transient reports whether err is worth handing back to try again later: a transient
+// executor error or an infrastructure error.
+func Transient(err error) bool { return executor.IsTransient(err) || IsInfrastructure(err) }

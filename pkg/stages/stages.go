@@ -3,9 +3,12 @@
 package stages
 
 import (
+	"context"
+
 	"github.com/fleetbackup/fleetbackup/pkg/downloader"
 	"github.com/fleetbackup/fleetbackup/pkg/finalizer"
 	"github.com/fleetbackup/fleetbackup/pkg/planner"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/snapshotter"
 	"github.com/fleetbackup/fleetbackup/pkg/stage"
 	"github.com/fleetbackup/fleetbackup/pkg/verifier"
@@ -31,4 +34,18 @@ func Names() []string {
 		names[i] = s.Name
 	}
 	return names
+}
+
+// Stage is a service of the pipeline (stage.Stage).
+type Stage = stage.Stage
+
+// Config is one running instance's settings (stage.Config).
+type Config = stage.Config
+
+// Signals are the callbacks a running stage reports through (stage.Signals).
+type Signals = stage.Signals
+
+// Run runs one instance of s until ctx ends (stage.Run).
+func Run(ctx context.Context, env *runenv.Env, s Stage, cfg Config) error {
+	return stage.Run(ctx, env, s, cfg)
 }

@@ -8,12 +8,12 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/fleetbackup/fleetbackup/pkg/stage"
+	"github.com/fleetbackup/fleetbackup/pkg/stages"
 )
 
 // Main is the whole main function of a service binary: it runs the stage with the process's
 // arguments and environment until SIGINT or SIGTERM, then exits with ExitCode's status.
-func Main(s stage.Stage) {
+func Main(s stages.Stage) {
 	service := s.Name
 	log := NewLogger(nil, os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

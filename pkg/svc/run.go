@@ -16,7 +16,6 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
-	"github.com/fleetbackup/fleetbackup/pkg/stage"
 	"github.com/fleetbackup/fleetbackup/pkg/stages"
 )
 
@@ -121,8 +120,8 @@ func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Na
 	if !ok {
 		return fmt.Errorf("unknown service %q", p.service)
 	}
-	return stage.Run(ctx, env, s, stage.Config{Concurrency: p.cfg.Concurrency, OnReady: ready,
-		Signals: stage.Signals{Executed: p.health.Executed}, Counters: p.health.Messages()})
+	return stages.Run(ctx, env, s, stages.Config{Concurrency: p.cfg.Concurrency, OnReady: ready,
+		Signals: stages.Signals{Executed: p.health.Executed}, Counters: p.health.Messages()})
 }
 
 // drain lets in-flight publishes and acks reach the server, then closes the connection.

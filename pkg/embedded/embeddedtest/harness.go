@@ -13,6 +13,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
+	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
@@ -106,4 +107,14 @@ func (s *Stack) RunToEnd(t testing.TB, runID string, body []byte) runs.Record {
 		t.Fatalf("waiting for run %s: %v", runID, err)
 	}
 	return rec
+}
+
+// CheckAllRunning asserts that every canister of the fleet is running.
+func (f *Fleet) CheckAllRunning(t testing.TB) {
+	t.Helper()
+	ids := make([]string, len(f.Entries))
+	for i, e := range f.Entries {
+		ids[i] = e.Pid
+	}
+	simcheck.CheckAllRunning(t, f.StateDir, ids)
 }

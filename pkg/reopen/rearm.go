@@ -1,20 +1,26 @@
-package control
+// Package reopen puts a failed run's operations back in play for a retry: failed operations
+// back to ready, or, where containment undid the run's quiescence, every operation re-armed
+// with fresh dependency bits; then every operation whose dependencies are met and that is not
+// done is published again.
+package reopen
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
-// needsRearm reports whether a retry must quiesce the selection again: containment restarted
+// NeedsRearm reports whether a retry must quiesce the selection again: containment restarted
 // a canister whose stop had completed before every snapshot was taken.
-func needsRearm(run runs.Record, recs []runstore.OpRecord) bool {
+func NeedsRearm(run runs.Record, recs []runstore.OpRecord) bool {
 	if run.Containment == nil {
 		return false
 	}
@@ -26,26 +32,26 @@ func needsRearm(run runs.Record, recs []runstore.OpRecord) bool {
 	return stopped && !snapshotsDone
 }
 
-// rearm puts every stop, snapshot, start, download and verify back to ready with fresh
+// Rearm puts every stop, snapshot, start, download and verify back to ready with fresh
 // dependency bits, as if the run had just been planned; snapshots remember the previous pass's
 // baseline so that its snapshots are deleted before new ones are taken. O(N), once per retry.
-func (p *Controller) rearm(ctx context.Context, run runs.Record, stored *plan.Plan, recs []runstore.OpRecord) error {
-	if _, ok := p.Env.Exec.(executor.SnapshotDeleter); !ok {
-		return errRefused("run %s needs a new quiescence, and this executor cannot delete the snapshots of the first pass; start a new run", run.RunID)
+func Rearm(ctx context.Context, env *runenv.Env, run runs.Record, rp *runstore.RunPlan, recs []runstore.OpRecord) error {
+	if _, ok := env.Exec.(executor.SnapshotDeleter); !ok {
+		return fmt.Errorf("%w: run %s needs a new quiescence, and this executor cannot delete the snapshots of the first pass; start a new run", ErrCannotRearm, run.RunID)
 	}
-	g := dispatch.Build(stored, run.Order)
+	g := rp.Graph
 	for seq, r := range recs {
 		if r.Op.Kind.IsPreflight() {
 			continue
 		}
-		if _, err := p.Env.Store.Ops.Update(ctx, runstore.OpKey(run.RunID, seq), func(o *runstore.OpRecord) error {
-			return p.rearmOp(o, g.Need(seq))
+		if _, err := env.Store.Ops.Update(ctx, runstore.OpKey(run.RunID, seq), func(o *runstore.OpRecord) error {
+			return rearmOp(env, o, g.Need(seq))
 		}); err != nil {
 			return err
 		}
 	}
 	for n := g.Ops; n < g.Nodes(); n++ {
-		if _, err := p.Env.Store.Barriers.Update(ctx, runstore.BarrierKey(run.RunID, g.BarrierName(n)), func(b *runstore.BarrierRecord) error {
+		if _, err := env.Store.Barriers.Update(ctx, runstore.BarrierKey(run.RunID, g.BarrierName(n)), func(b *runstore.BarrierRecord) error {
 			b.Deps, b.Passed = dispatch.NewDeps(g.Need(n)), false
 			return nil
 		}); err != nil {
@@ -55,7 +61,7 @@ func (p *Controller) rearm(ctx context.Context, run runs.Record, stored *plan.Pl
 	return nil
 }
 
-func (p *Controller) rearmOp(o *runstore.OpRecord, need int) error {
+func rearmOp(env *runenv.Env, o *runstore.OpRecord, need int) error {
 	o.Deps, o.Dispatched, o.Claim = dispatch.NewDeps(need), false, nil
 	if o.Op.Kind == plan.KindFinalizeManifest {
 		return nil
@@ -67,9 +73,8 @@ func (p *Controller) rearmOp(o *runstore.OpRecord, need int) error {
 	if o.Op.State == journal.StateReady {
 		return nil // never run: only its dependency bits start over
 	}
-	return journal.RearmOp(&o.Op, p.Env.MarkerPtr())
+	return journal.RearmOp(&o.Op, env.MarkerPtr())
 }
 
-func errRefused(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrControlRefused}, args...)...)
-}
+// ErrCannotRearm says a run needs a new quiescence that its executor cannot give it.
+var ErrCannotRearm = errors.New("cannot re-arm")

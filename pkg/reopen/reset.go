@@ -1,0 +1,61 @@
+package reopen
+
+import (
+	"context"
+
+	"github.com/fleetbackup/fleetbackup/pkg/handoff"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+)
+
+// ResetFailed moves every failed operation of recs back to ready, with its count.
+func ResetFailed(ctx context.Context, env *runenv.Env, runID string, recs []runstore.OpRecord) error {
+	for seq, r := range recs {
+		if r.Op.State != journal.StateFailed {
+			continue
+		}
+		changed := false
+		_, err := env.Store.Ops.Update(ctx, runstore.OpKey(runID, seq), func(o *runstore.OpRecord) error {
+			if changed = o.Op.State == journal.StateFailed; !changed {
+				return runstore.ErrNoChange
+			}
+			o.Claim = nil
+			return journal.RetryOp(&o.Op, env.MarkerPtr())
+		})
+		if err != nil {
+			return err
+		}
+		if !changed {
+			continue
+		}
+		if err := env.MoveCount(ctx, runID, r.Op.Kind, journal.StateFailed, journal.StateReady); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Republish reads every operation after the run is running again (so that no hand-off in
+// between is missed) and sends each one that is not done and whose dependencies are met.
+func Republish(ctx context.Context, env *runenv.Env, run runs.Record) error {
+	stored, err := env.Store.LoadPlan(ctx, run.RunID)
+	if err != nil {
+		return err
+	}
+	recs, err := env.Store.LoadOps(ctx, run.RunID, len(stored.Phases))
+	if err != nil {
+		return err
+	}
+	h := handoff.Publisher{Store: env.Store, Gen: run.Retries}
+	for _, r := range recs {
+		if r.Op.State.Done() || r.Op.Kind.IsPreflight() || !r.Deps.Satisfied() {
+			continue
+		}
+		if err := h.Publish(ctx, run.RunID, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
