@@ -50,3 +50,16 @@ type Snapshot struct {
 type SnapshotDeleter interface {
 	DeleteSnapshot(ctx context.Context, canister, snapshotID string) error
 }
+
+// Restorer is implemented by executors that can restore: upload an artifact directory as a new
+// snapshot of a canister, and load a snapshot into a stopped canister.
+type Restorer interface {
+	// UploadSnapshot creates a new snapshot of canister from an artifact directory shaped like
+	// DownloadSnapshot's output; it returns the snapshot created.
+	UploadSnapshot(ctx context.Context, canister, dir string) (Snapshot, error)
+	// LoadSnapshot replaces a stopped canister's state (code and data) with one of its snapshots.
+	LoadSnapshot(ctx context.Context, canister, snapshotID string) error
+	// ModuleHash returns the hash of the canister's installed module as lower-case hex without a
+	// 0x prefix, or "" when no module is installed.
+	ModuleHash(ctx context.Context, canister string) (string, error)
+}

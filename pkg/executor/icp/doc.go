@@ -8,6 +8,10 @@
 // `canister call <root> canic_subnet_registry () --query --json` and decoded from the Candid bytes
 // of the envelope (package candid); snapshots are created and listed with `--json`.
 //
+// It also implements executor.Restorer: `canister snapshot upload <C> --input <DIR> --json` (the
+// new id read from its {"snapshot_id": ...} output), `canister snapshot restore <C> <S>` (icp
+// itself refuses a running canister), and the module hash from `canister status <C> --json`.
+//
 // A failed command becomes an *executor.Error{Status: "icp"} whose message is the command line
 // and icp's error chain ("Error: ..." and its "Caused by" lines, without the backtrace), classified
 // transient (network, timeout, rate limit, busy or overloaded replica, killed at the timeout) or

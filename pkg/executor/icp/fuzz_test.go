@@ -12,9 +12,17 @@ func FuzzParseOutput(f *testing.F) {
 	f.Add([]byte(`{"status":"Running"}`))
 	f.Add([]byte(`{"snapshot_id":"ab","taken_at_timestamp":1,"total_size_bytes":2}`))
 	f.Add([]byte(`{"snapshots":[{"snapshot_id":"ab","taken_at_timestamp":1,"total_size_bytes":2}]}`))
+	f.Add([]byte(`{"snapshot_id":"ab"}`))
+	f.Add([]byte(`{"status":"Stopped","module_hash":"0xab"}`))
 	f.Fuzz(func(t *testing.T, out []byte) {
 		_, _ = parseEnvelope(out)
 		_, _ = parseStatus(out)
+		if id, err := parseUploadedID(out); err == nil && !isHex(id, 0) {
+			t.Fatalf("accepted uploaded id %q", id)
+		}
+		if h, err := parseModuleHash(out); err == nil && h != "" && !isHex(h, 0) {
+			t.Fatalf("accepted module hash %q", h)
+		}
 		if s, err := parseSnapshot(out); err == nil && !isHex(s.ID, 0) {
 			t.Fatalf("accepted snapshot id %q", s.ID)
 		}

@@ -78,6 +78,52 @@ func parseStatus(out []byte) (executor.Status, error) {
 	return "", outputError("unknown status " + *st.Status)
 }
 
+// parseModuleHash reads the module hash of `canister status --json`, which icp prints as
+// "0x<hex>", or null when no module is installed. The result is lower-case hex without the 0x
+// prefix, or "" for null; a missing field is an error, so that a changed shape never reads as an
+// empty canister.
+func parseModuleHash(out []byte) (string, error) {
+	var st struct {
+		ModuleHash json.RawMessage `json:"module_hash"`
+	}
+	if err := decodeJSON(out, &st); err != nil {
+		return "", err
+	}
+	if st.ModuleHash == nil {
+		return "", outputError("no module_hash field")
+	}
+	var hash *string
+	if err := json.Unmarshal(st.ModuleHash, &hash); err != nil {
+		return "", outputError("module_hash is neither text nor null")
+	}
+	if hash == nil {
+		return "", nil
+	}
+	h := strings.TrimPrefix(strings.TrimPrefix(*hash, "0x"), "0X")
+	if !isHex(h, 0) {
+		return "", outputError("module_hash is not hex")
+	}
+	return strings.ToLower(h), nil
+}
+
+// parseUploadedID reads the new snapshot's id from `canister snapshot upload --json`:
+// {"snapshot_id": "<hex>"}, printed without a newline. The id is lower-cased like the others.
+func parseUploadedID(out []byte) (string, error) {
+	var up struct {
+		ID *string `json:"snapshot_id"`
+	}
+	if err := decodeJSON(out, &up); err != nil {
+		return "", err
+	}
+	switch {
+	case up.ID == nil:
+		return "", outputError("no snapshot_id field")
+	case !isHex(*up.ID, 0):
+		return "", outputError("snapshot_id is not hex")
+	}
+	return strings.ToLower(*up.ID), nil
+}
+
 // wireSnapshot is a snapshot as `--json` prints it; every field is required.
 type wireSnapshot struct {
 	ID             *string `json:"snapshot_id"`

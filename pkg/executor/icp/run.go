@@ -65,7 +65,7 @@ func (e *Executor) timeout(kind string) time.Duration {
 	switch {
 	case e.cfg.Timeout > 0:
 		return e.cfg.Timeout
-	case kind == kindDownload:
+	case kind == kindDownload, kind == kindUpload:
 		return DefaultDownloadTimeout
 	}
 	return DefaultTimeout

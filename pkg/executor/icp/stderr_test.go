@@ -63,6 +63,11 @@ func TestClassification(t *testing.T) {
 		{1, "Canister rno2w-sqaaa-aaaaa-aaacq-cai is running and snapshots can only be taken of stopped canisters", false},
 		{1, "invalid value for snapshot id", false},
 		{1, "failed to locate project directory", false},
+		// `snapshot restore` refuses, itself, a running canister (permanent) and a stopping one (it
+		// will be stopped: transient); `snapshot upload` a directory without its files.
+		{1, "Canister c (rno2w-sqaaa-aaaaa-aaacq-cai) is currently running. Please stop the canister first with `icp canister stop`.", false},
+		{1, "Canister c (rno2w-sqaaa-aaaaa-aaacq-cai) is still stopping. Please wait for it to fully stop.", true},
+		{1, "Missing required file: /staging/c/metadata.json", false},
 		{1, "something nobody has seen before", true},
 		{101, "thread 'main' panicked", false},
 		{3, "something nobody has seen before", false},

@@ -17,6 +17,8 @@ const (
 	KindDownload = "download"
 	KindStatus   = "status"
 	KindRegistry = "registry"
+	KindUpload   = "upload"
+	KindLoad     = "load"
 )
 
 // KindList is the call kind of ListSnapshots in faults and history (it takes no latency).
@@ -25,7 +27,13 @@ const KindList = "list"
 // KindDelete is the call kind of DeleteSnapshot in faults and history (it takes the snapshot latency).
 const KindDelete = "delete"
 
-var latencyKinds = []string{KindStop, KindStart, KindSnapshot, KindDownload, KindStatus, KindRegistry}
+// KindModule is the call kind of ModuleHash in faults and history (it takes the status latency).
+const KindModule = "module"
+
+// KindMutate is the call kind of Mutate in history (it takes no latency and no fault).
+const KindMutate = "mutate"
+
+var latencyKinds = []string{KindStop, KindStart, KindSnapshot, KindDownload, KindStatus, KindRegistry, KindUpload, KindLoad}
 
 // Defaults applied to a zero Config.
 const (
@@ -45,8 +53,8 @@ type Config struct {
 	// ArtifactBytes is the memory of a new snapshot, spread over its artifact files.
 	ArtifactBytes int64
 	// Latency is the duration of each call kind (keys stop, start, snapshot, download, status,
-	// registry; ListSnapshots takes the status latency). A stop's latency is how long the
-	// canister stays stopping; a download's is spread over its steps.
+	// registry, upload, load; ListSnapshots and ModuleHash take the status latency). A stop's
+	// latency is how long the canister stays stopping; a download's is spread over its steps.
 	Latency map[string]time.Duration
 	// MaxSnapshots is how many snapshots a canister may hold.
 	MaxSnapshots int
@@ -140,7 +148,7 @@ func RegisterFlags(fs *flag.FlagSet) *Config {
 	fs.StringVar(&cfg.StateDir, "sim-state", "", "simulated fleet: shared state `DIR` (created on first use)")
 	fs.StringVar(&cfg.FleetFile, "sim-fleet", "", "simulated fleet: registry JSON `FILE` (default: a built-in sample fleet)")
 	fs.Int64Var(&cfg.ArtifactBytes, "sim-artifact-bytes", 0, "simulated fleet: memory bytes per snapshot (default 1 MiB)")
-	fs.Func("sim-latency", "simulated fleet: call latencies `KIND=DURATION,...` (stop, start, snapshot, download, status, registry)",
+	fs.Func("sim-latency", "simulated fleet: call latencies `KIND=DURATION,...` (stop, start, snapshot, download, status, registry, upload, load)",
 		func(s string) error {
 			latency, err := ParseLatency(s)
 			if err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 
 	"github.com/fleetbackup/fleetbackup/pkg/document"
-	"github.com/fleetbackup/fleetbackup/pkg/executor"
 )
 
 // Sizes of the artifact files.
@@ -14,7 +13,35 @@ const (
 	maxChunk      = 2_000_000 // bytes moved per download step, as icp does
 	maxStoreChunk = 1 << 20   // the IC's wasm chunk store holds chunks of at most 1 MiB
 	storeChunks   = 2
+	// maxContentBytes bounds the memory of a content (1 TiB), so sizes read from an uploaded
+	// artifact's metadata cannot overflow.
+	maxContentBytes = 1 << 40
 )
+
+// content is what a canister holds and what a snapshot captures: its data, named by a digest,
+// the size of its memory and the hash of its module. An artifact's bytes depend on nothing else.
+type content struct {
+	// ID names the data: 64 hex digits, changed by every mutation.
+	ID string `json:"id"`
+	// Bytes is the memory size; 0 (until a load sets it) means the Config's ArtifactBytes.
+	Bytes int64 `json:"bytes"`
+	// Module is the module hash in lower-case hex, "" when no module is installed.
+	Module string `json:"module_hash"`
+}
+
+// initialContent is a canister's content before anything changed it: data named after the
+// canister, the module its registry record declares.
+func initialContent(m *member) content {
+	sum := sha256.Sum256([]byte("fleetbackup-sim content\x00" + m.pid))
+	return content{ID: hex.EncodeToString(sum[:]), Module: hex.EncodeToString(m.moduleHash)}
+}
+
+// mutated is c after the fleet has used the canister: the same module and size, other data.
+func (c content) mutated() content {
+	sum := sha256.Sum256([]byte("fleetbackup-sim mutation\x00" + c.ID))
+	c.ID = hex.EncodeToString(sum[:])
+	return c
+}
 
 // artifactFile is one file of a snapshot's artifact directory: literal data (metadata.json) or
 // size bytes of a deterministic stream keyed by seed.
@@ -38,12 +65,13 @@ type chunkRef struct {
 	Hash string `json:"hash"`
 }
 
-// metadata is the simulated metadata.json. It depends only on the canister and the snapshot,
-// so two downloads of one snapshot are byte-identical.
+// metadata is the simulated metadata.json. It depends only on the content a snapshot captured,
+// so every snapshot of one content, in any state directory, downloads the same bytes. ContentID
+// and ModuleHash are the simulator's own fields: they name the content an upload claims.
 type metadata struct {
-	CanisterID       string     `json:"canister_id"`
-	SnapshotID       string     `json:"snapshot_id"`
 	Source           string     `json:"source"`
+	ContentID        string     `json:"content_id"`
+	ModuleHash       string     `json:"module_hash"`
 	TotalSizeBytes   uint64     `json:"total_size_bytes"`
 	WasmModuleSize   int64      `json:"wasm_module_size"`
 	WasmMemorySize   int64      `json:"wasm_memory_size"`
@@ -51,27 +79,31 @@ type metadata struct {
 	WasmChunkStore   []chunkRef `json:"wasm_chunk_store"`
 }
 
-// artifactLayout lists a snapshot's artifact files in download order: metadata.json, the module,
-// the memories, then the chunk store. The snapshot's size is spread over the binary files.
-func artifactLayout(canister string, snap executor.Snapshot) ([]artifactFile, error) {
-	total := int64(min(snap.TotalSizeBytes, 1<<62))
+// snapshotSource is the metadata source of every simulated artifact.
+const snapshotSource = "taken_from_canister"
+
+// artifactLayout lists the artifact files of a content in download order: metadata.json, the
+// module, the memories, then the chunk store. The content's size is spread over the binary
+// files; the module's bytes follow from the module hash, the others from the content id.
+func artifactLayout(c content) ([]artifactFile, error) {
+	total := min(max(c.Bytes, 0), maxContentBytes)
 	chunk := max(min(total/16, maxStoreChunk), 1)
 	module, stable := total/8, total/4
 	memory := max(total-module-stable-storeChunks*chunk, 0)
-	seed := func(name string) uint64 {
-		h := sha256.Sum256([]byte(canister + "\x00" + snap.ID + "\x00" + name))
+	seed := func(key, name string) uint64 {
+		h := sha256.Sum256([]byte(key + "\x00" + name))
 		return binary.LittleEndian.Uint64(h[:8])
 	}
 	files := []artifactFile{
-		{name: "wasm_module.bin", size: module, seed: seed("wasm_module")},
-		{name: "wasm_memory.bin", size: memory, seed: seed("wasm_memory")},
-		{name: "stable_memory.bin", size: stable, seed: seed("stable_memory")},
+		{name: "wasm_module.bin", size: module, seed: seed("module "+c.Module, "wasm_module")},
+		{name: "wasm_memory.bin", size: memory, seed: seed(c.ID, "wasm_memory")},
+		{name: "stable_memory.bin", size: stable, seed: seed(c.ID, "stable_memory")},
 	}
-	meta := metadata{CanisterID: canister, SnapshotID: snap.ID, Source: "taken_from_canister",
-		TotalSizeBytes: snap.TotalSizeBytes, WasmModuleSize: module, WasmMemorySize: memory,
+	meta := metadata{Source: snapshotSource, ContentID: c.ID, ModuleHash: c.Module,
+		TotalSizeBytes: uint64(total), WasmModuleSize: module, WasmMemorySize: memory,
 		StableMemorySize: stable, WasmChunkStore: []chunkRef{}}
 	for i := range storeChunks {
-		f := artifactFile{size: chunk, seed: seed("chunk-" + string(rune('0'+i)))}
+		f := artifactFile{size: chunk, seed: seed(c.ID, "chunk-"+string(rune('0'+i)))}
 		hash := f.sha256()
 		f.name = "wasm_chunk_store/" + hash + ".bin"
 		meta.WasmChunkStore = append(meta.WasmChunkStore, chunkRef{Hash: hash})

@@ -27,8 +27,8 @@ type progress struct {
 	Offset     int64  `json:"offset"`
 }
 
-// DownloadSnapshot writes a snapshot's artifact directory into dir, shaped like the output of
-// `icp canister snapshot download`, in steps of at most 2,000,000 bytes over which the download
+// DownloadSnapshot writes the artifact directory of the content a snapshot captured into dir,
+// shaped like the output of `icp canister snapshot download`, in steps of at most 2,000,000 bytes over which the download
 // latency is spread. Without resume a directory already holding snapshot files is refused; with
 // resume the download continues from dir's progress file (or starts over when there is none).
 func (s *Sim) DownloadSnapshot(ctx context.Context, canister, snapshotID, dir string, resume bool) error {
@@ -41,7 +41,7 @@ func (s *Sim) DownloadSnapshot(ctx context.Context, canister, snapshotID, dir st
 		if err != nil {
 			return err
 		}
-		files, err := artifactLayout(canister, snap)
+		files, err := artifactLayout(snap.Content)
 		if err != nil {
 			return hostError(rec, err)
 		}

@@ -49,14 +49,18 @@ func TestDownloadShape(t *testing.T) {
 	}
 	var meta metadata
 	mustOK(t, json.Unmarshal([]byte(tree["metadata.json"]), &meta))
-	if meta.CanisterID != sampleHub || meta.SnapshotID != snap.ID || len(meta.WasmChunkStore) != 2 ||
+	st, err := Inspect(s.StateDir(), sampleHub)
+	mustOK(t, err)
+	if meta.ContentID != st.Content || meta.ModuleHash != st.ModuleHash || meta.ModuleHash == "" ||
+		meta.TotalSizeBytes != snap.TotalSizeBytes || len(meta.WasmChunkStore) != 2 ||
 		meta.WasmMemorySize != int64(len(tree["wasm_memory.bin"])) {
 		t.Fatalf("metadata %+v", meta)
 	}
 }
 
-// Content depends only on the canister and the snapshot id: the same snapshot downloads the same
-// bytes in any state directory; another snapshot downloads other bytes.
+// Bytes depend only on the content a snapshot captured: the same snapshot downloads the same
+// bytes in any state directory, and so does a second snapshot of unchanged content; a snapshot
+// taken after a mutation downloads other bytes.
 func TestDownloadDeterministic(t *testing.T) {
 	a, b := newSim(t, "", Config{}), newSim(t, "", Config{})
 	snapA, snapB := stopAndSnapshot(t, a, sampleLeaf), stopAndSnapshot(t, b, sampleLeaf)
@@ -68,11 +72,20 @@ func TestDownloadDeterministic(t *testing.T) {
 		!maps.Equal(first, readTree(t, download(t, b, sampleLeaf, snapB.ID))) {
 		t.Fatal("one snapshot downloaded two ways")
 	}
-	next, err := a.CreateSnapshot(context.Background(), sampleLeaf)
+	again, err := a.CreateSnapshot(context.Background(), sampleLeaf)
 	mustOK(t, err)
+	if !maps.Equal(first, readTree(t, download(t, a, sampleLeaf, again.ID))) {
+		t.Fatal("two snapshots of one content differ")
+	}
+	mustOK(t, a.Start(context.Background(), sampleLeaf))
+	mustOK(t, a.Mutate(context.Background(), sampleLeaf))
+	next := stopAndSnapshot(t, a, sampleLeaf)
 	other := readTree(t, download(t, a, sampleLeaf, next.ID))
-	if other["wasm_memory.bin"] == first["wasm_memory.bin"] {
-		t.Fatal("two snapshots have the same memory")
+	if other["wasm_memory.bin"] == first["wasm_memory.bin"] || other["metadata.json"] == first["metadata.json"] {
+		t.Fatal("a mutated canister has the same memory")
+	}
+	if other["wasm_module.bin"] != first["wasm_module.bin"] {
+		t.Fatal("a mutation changed the module")
 	}
 }
 

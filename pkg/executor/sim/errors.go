@@ -27,11 +27,16 @@ var (
 var (
 	// ErrCanisterNotFound is a canister that is not in the fleet (or a root that is not the fleet's).
 	ErrCanisterNotFound = errors.New("canister not found")
-	// ErrCanisterNotStopped is a snapshot of a running or stopping canister.
+	// ErrCanisterNotStopped is a snapshot of, or a load into, a running or stopping canister.
 	ErrCanisterNotStopped = errors.New("canister not stopped")
+	// ErrCanisterNotRunning is a mutation of a stopping or stopped canister (it takes no updates).
+	ErrCanisterNotRunning = errors.New("canister not running")
+	// ErrArtifactMismatch is an upload of a directory that is not an artifact the simulator wrote:
+	// a file missing, or bytes other than its metadata's content produces.
+	ErrArtifactMismatch = errors.New("artifact does not match its content")
 	// ErrSnapshotLimit is a snapshot beyond the number a canister may hold.
 	ErrSnapshotLimit = errors.New("snapshot limit reached")
-	// ErrSnapshotNotFound is a download of a snapshot the canister does not hold.
+	// ErrSnapshotNotFound is a download, load or delete of a snapshot the canister does not hold.
 	ErrSnapshotNotFound = errors.New("snapshot not found")
 	// ErrSnapshotFilesExist is a download without resume into a directory holding snapshot files.
 	ErrSnapshotFilesExist = errors.New("directory already holds snapshot files")
@@ -104,6 +109,20 @@ func (e *StateError) Error() string { return fmt.Sprintf("sim state %s: %v", e.P
 
 // Unwrap returns ErrCorruptState and the underlying cause.
 func (e *StateError) Unwrap() []error { return []error{ErrCorruptState, e.Err} }
+
+// ArtifactError says which file of an uploaded artifact directory does not match and why.
+type ArtifactError struct {
+	Dir    string
+	File   string // slash-separated, relative to Dir
+	Reason string
+}
+
+func (e *ArtifactError) Error() string {
+	return fmt.Sprintf("artifact %s: %s: %s", e.Dir, e.File, e.Reason)
+}
+
+// Unwrap returns ErrArtifactMismatch.
+func (e *ArtifactError) Unwrap() error { return ErrArtifactMismatch }
 
 // CallError is a failed executor call. It unwraps to its *executor.Error (hence to
 // executor.ErrTransient or executor.ErrPermanent) and to the rule it broke (ErrCanisterNotStopped,

@@ -28,13 +28,15 @@ const (
 	faultsLockName = "faults.lock"
 )
 
-var faultCalls = []string{KindStop, KindStart, KindSnapshot, KindDownload, KindStatus, KindRegistry, KindList, KindDelete}
+var faultCalls = []string{KindStop, KindStart, KindSnapshot, KindDownload, KindStatus, KindRegistry, KindList, KindDelete,
+	KindUpload, KindLoad, KindModule}
 
 var faultModes = []string{ModeTransient, ModePermanent, ModeLostReply, ModeHang}
 
 // Fault is a failure injected into the calls of every Sim on a state directory.
 type Fault struct {
-	// Call is the call kind: stop, start, snapshot, download, status, registry or list.
+	// Call is the call kind: stop, start, snapshot, download, status, registry, list, delete,
+	// upload, load or module.
 	Call string `json:"call"`
 	// Canister restricts the fault to one canister (the root for registry); "" matches any.
 	Canister string `json:"canister"`

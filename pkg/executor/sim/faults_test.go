@@ -128,7 +128,8 @@ func TestFaultConsumedOnce(t *testing.T) {
 func TestInjectFaultValidates(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []Fault{
-		{Call: "upload", Mode: ModeTransient},
+		{Call: "bogus", Mode: ModeTransient},
+		{Call: KindMutate, Mode: ModeTransient},
 		{Call: KindStop, Mode: "flaky"},
 		{Call: KindStop, Mode: ModeHang, Times: -1},
 		{Call: KindStop, Mode: ModeHang, Canister: "not-a-principal"},

@@ -2,8 +2,11 @@ package sim
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -47,6 +50,45 @@ func FuzzParseLatency(f *testing.F) {
 		back, err := ParseLatency(FormatLatency(latency))
 		if err != nil || !maps.Equal(back, latency) {
 			t.Fatalf("%q does not round-trip: %v %v", s, back, err)
+		}
+	})
+}
+
+// FuzzUploadMetadata: an uploaded metadata.json never panics the upload's checks, and only the
+// metadata the artifact was written with is accepted.
+func FuzzUploadMetadata(f *testing.F) {
+	c := initialContent(&sampleMembers()[1])
+	c.Bytes = 4096
+	files, err := artifactLayout(c)
+	if err != nil {
+		f.Fatal(err)
+	}
+	dir := f.TempDir()
+	for i := range files {
+		data := make([]byte, files[i].size)
+		files[i].read(data, 0)
+		path := filepath.Join(dir, filepath.FromSlash(files[i].name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			f.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	good := files[0].data
+	f.Add(good)
+	for _, s := range []string{`{}`, `{`, `null`, `[]`, `{"content_id":"00","total_size_bytes":99999999999999}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, meta []byte) {
+		mustOK(t, os.WriteFile(filepath.Join(dir, "metadata.json"), meta, 0o644))
+		rec := &record{call: KindUpload, canister: sampleHub}
+		_, err := readArtifact(context.Background(), rec, dir)
+		if (err == nil) != bytes.Equal(meta, good) {
+			t.Fatalf("metadata %q: %v", meta, err)
+		}
+		if err != nil && !errors.Is(err, ErrArtifactMismatch) {
+			t.Fatalf("error %v is not ErrArtifactMismatch", err)
 		}
 	})
 }

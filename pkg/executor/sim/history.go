@@ -21,7 +21,7 @@ type Call struct {
 	Process   int    `json:"pid"`
 	Call      string `json:"call"`
 	Canister  string `json:"canister"`
-	// SnapshotID is the snapshot created or downloaded, else null.
+	// SnapshotID is the snapshot created, uploaded, loaded, deleted or downloaded, else null.
 	SnapshotID *string `json:"snapshot_id"`
 	// StatusBefore is the canister's status when the call acted on it, else null.
 	StatusBefore *executor.Status `json:"status_before"`

@@ -3,7 +3,6 @@ package sim
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
@@ -13,8 +12,16 @@ import (
 type CanisterState struct {
 	Status    executor.Status
 	Snapshots []executor.Snapshot
-	// Counter is how many snapshots the canister has ever taken.
+	// Counter is how many snapshots the canister has ever taken or received by upload.
 	Counter uint64
+	// Content names the canister's data (64 hex digits): Mutate changes it, LoadSnapshot sets it
+	// to the snapshot's. Two canisters, or one at two times, with equal Content and ModuleHash
+	// produce the same artifact bytes.
+	Content string
+	// ModuleHash is the installed module's hash in lower-case hex, "" without a module.
+	ModuleHash string
+	// SnapshotContents maps each snapshot id to the Content it captured.
+	SnapshotContents map[string]string
 }
 
 // Inspect reads a canister's state straight from a state directory, without a call (no latency,
@@ -29,7 +36,8 @@ func Inspect(stateDir, canister string) (CanisterState, error) {
 	if err != nil {
 		return CanisterState{}, &StateError{Path: path, Err: err}
 	}
-	if _, ok := f.index[canister]; !ok {
+	i, ok := f.index[canister]
+	if !ok {
 		return CanisterState{}, permanent(&record{call: "inspect", canister: canister}, ErrCanisterNotFound,
 			"canister %s not found", canister)
 	}
@@ -37,5 +45,18 @@ func Inspect(stateDir, canister string) (CanisterState, error) {
 	if err != nil {
 		return CanisterState{}, err
 	}
-	return CanisterState{Status: st.effective(time.Now()), Snapshots: slices.Clone(st.Snapshots), Counter: st.Counter}, nil
+	c := st.current(&f.members[i])
+	out := CanisterState{Status: st.effective(time.Now()), Snapshots: st.public(), Counter: st.Counter,
+		Content: c.ID, ModuleHash: c.Module, SnapshotContents: make(map[string]string, len(st.Snapshots))}
+	for _, sn := range st.Snapshots {
+		out.SnapshotContents[sn.ID] = sn.Content.ID
+	}
+	return out, nil
+}
+
+// Content returns the id of a canister's current content in a state directory (see
+// CanisterState.Content), so a test can compare a canister's data before and after a restore.
+func Content(stateDir, canister string) (string, error) {
+	st, err := Inspect(stateDir, canister)
+	return st.Content, err
 }

@@ -30,7 +30,11 @@ type Sim struct {
 	afterStep func(progress) // test hook: runs after every download step
 }
 
-var _ executor.Executor = (*Sim)(nil)
+var (
+	_ executor.Executor        = (*Sim)(nil)
+	_ executor.SnapshotDeleter = (*Sim)(nil)
+	_ executor.Restorer        = (*Sim)(nil)
+)
 
 // New validates cfg and opens (creating and initialising on first use) its state directory.
 func New(cfg Config) (*Sim, error) {
@@ -131,6 +135,9 @@ func (s *Sim) Registry(ctx context.Context, root string) ([]byte, error) {
 	})
 	return out, err
 }
+
+// member is the fleet member of a known canister.
+func (s *Sim) member(pid string) *member { return &s.fleet.members[s.fleet.index[pid]] }
 
 // known fails with a permanent not-found error for a canister outside the fleet.
 func (s *Sim) known(rec *record) error {

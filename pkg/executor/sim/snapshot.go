@@ -10,7 +10,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 )
 
-// CreateSnapshot snapshots a stopped canister. A running or stopping canister, or one already
+// CreateSnapshot snapshots a stopped canister, capturing its content. A running or stopping canister, or one already
 // holding MaxSnapshots snapshots, is refused with a permanent error.
 func (s *Sim) CreateSnapshot(ctx context.Context, canister string) (executor.Snapshot, error) {
 	rec := &record{call: KindSnapshot, canister: canister}
@@ -27,16 +27,15 @@ func (s *Sim) CreateSnapshot(ctx context.Context, canister string) (executor.Sna
 				return permanent(rec, ErrCanisterNotStopped,
 					"canister %s is %s; snapshots can only be taken of a stopped canister", canister, rec.before)
 			}
-			if len(st.Snapshots) >= s.cfg.MaxSnapshots {
-				return permanent(rec, ErrSnapshotLimit,
-					"canister %s already holds %d snapshots, the most allowed; delete or replace one", canister, len(st.Snapshots))
+			if err := s.roomForSnapshot(rec, st); err != nil {
+				return err
 			}
-			blob := s.fleet.members[s.fleet.index[canister]].blob
-			snap = executor.Snapshot{ID: snapshotID(st.Counter, blob), TakenAtNanos: uint64(now.UnixNano()),
-				TotalSizeBytes: uint64(s.cfg.ArtifactBytes)}
-			st.Counter++
-			st.Snapshots = append(st.Snapshots, snap)
-			rec.snapshotID = snap.ID
+			m := s.member(canister)
+			c := st.current(m)
+			if c.Bytes == 0 {
+				c.Bytes = s.cfg.ArtifactBytes
+			}
+			snap = addSnapshot(rec, st, m, now, c)
 			return nil
 		})
 	})
@@ -55,7 +54,7 @@ func (s *Sim) DeleteSnapshot(ctx context.Context, canister, snapshotID string) e
 			return err
 		}
 		return s.mutate(rec, true, func(st *canisterState, _ time.Time) error {
-			i := slices.IndexFunc(st.Snapshots, func(sn executor.Snapshot) bool { return sn.ID == snapshotID })
+			i := slices.IndexFunc(st.Snapshots, func(sn storedSnapshot) bool { return sn.ID == snapshotID })
 			if i < 0 {
 				return permanent(rec, ErrSnapshotNotFound, "snapshot %s not found on canister %s", snapshotID, canister)
 			}
@@ -88,22 +87,47 @@ func (s *Sim) ListSnapshots(ctx context.Context, canister string) ([]executor.Sn
 			return hostError(rec, err)
 		}
 		rec.before = st.effective(time.Now())
-		out = slices.Clone(st.Snapshots)
+		out = st.public()
 		return nil
 	})
 	return out, err
 }
 
 // findSnapshot returns the snapshot rec names, or a permanent not-found error.
-func (s *Sim) findSnapshot(rec *record) (executor.Snapshot, error) {
+func (s *Sim) findSnapshot(rec *record) (storedSnapshot, error) {
 	st, err := readState(s.canisterPath(rec.canister))
 	if err != nil {
-		return executor.Snapshot{}, hostError(rec, err)
+		return storedSnapshot{}, hostError(rec, err)
 	}
+	return lookupSnapshot(rec, st)
+}
+
+// lookupSnapshot finds the snapshot rec names among a canister's, or fails with a permanent
+// not-found error.
+func lookupSnapshot(rec *record, st *canisterState) (storedSnapshot, error) {
 	for _, snap := range st.Snapshots {
 		if snap.ID == rec.snapshotID {
 			return snap, nil
 		}
 	}
-	return executor.Snapshot{}, permanent(rec, ErrSnapshotNotFound, "snapshot %s not found on canister %s", rec.snapshotID, rec.canister)
+	return storedSnapshot{}, permanent(rec, ErrSnapshotNotFound, "snapshot %s not found on canister %s", rec.snapshotID, rec.canister)
+}
+
+// roomForSnapshot refuses a new snapshot of a canister already holding MaxSnapshots.
+func (s *Sim) roomForSnapshot(rec *record, st *canisterState) error {
+	if len(st.Snapshots) >= s.cfg.MaxSnapshots {
+		return permanent(rec, ErrSnapshotLimit,
+			"canister %s already holds %d snapshots, the most allowed; delete or replace one", rec.canister, len(st.Snapshots))
+	}
+	return nil
+}
+
+// addSnapshot records a new snapshot of content c, numbered by the canister's counter.
+func addSnapshot(rec *record, st *canisterState, m *member, now time.Time, c content) executor.Snapshot {
+	snap := executor.Snapshot{ID: snapshotID(st.Counter, m.blob), TakenAtNanos: uint64(now.UnixNano()),
+		TotalSizeBytes: uint64(c.Bytes)}
+	st.Counter++
+	st.Snapshots = append(st.Snapshots, storedSnapshot{Snapshot: snap, Content: c})
+	rec.snapshotID = snap.ID
+	return snap
 }

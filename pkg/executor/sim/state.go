@@ -15,18 +15,43 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 )
 
-// canisterState is one canister's file: its lifecycle status, its snapshots and the counter
-// that numbers them (never reused, so snapshot ids stay unique).
+// canisterState is one canister's file: its lifecycle status, its content, its snapshots and
+// the counter that numbers them (never reused, so snapshot ids stay unique).
 type canisterState struct {
 	Status executor.Status `json:"status"`
 	// StoppedAtNanos is when a stopping canister becomes stopped (Unix nanoseconds).
-	StoppedAtNanos int64               `json:"stopped_at_ns"`
-	Counter        uint64              `json:"counter"`
-	Snapshots      []executor.Snapshot `json:"snapshots"`
+	StoppedAtNanos int64  `json:"stopped_at_ns"`
+	Counter        uint64 `json:"counter"`
+	// Content is what the canister holds; nil until it first changes (see initialContent).
+	Content   *content         `json:"content,omitempty"`
+	Snapshots []storedSnapshot `json:"snapshots"`
+}
+
+// storedSnapshot is a snapshot as the canister's file keeps it: with the content it captured.
+type storedSnapshot struct {
+	executor.Snapshot
+	Content content `json:"content"`
 }
 
 func newCanisterState() *canisterState {
-	return &canisterState{Status: executor.StatusRunning, Snapshots: []executor.Snapshot{}}
+	return &canisterState{Status: executor.StatusRunning, Snapshots: []storedSnapshot{}}
+}
+
+// current is the canister's content: the recorded one, else the initial content of m.
+func (st *canisterState) current(m *member) content {
+	if st.Content != nil {
+		return *st.Content
+	}
+	return initialContent(m)
+}
+
+// public lists the snapshots as the executor reports them.
+func (st *canisterState) public() []executor.Snapshot {
+	out := make([]executor.Snapshot, len(st.Snapshots))
+	for i, sn := range st.Snapshots {
+		out[i] = sn.Snapshot
+	}
+	return out
 }
 
 // effective is the status at now: a stopping canister whose stop has run its course is stopped,
@@ -125,7 +150,7 @@ func decodeState(path string, data []byte) (*canisterState, error) {
 		return nil, &StateError{Path: path, Err: errText("unknown status " + string(st.Status))}
 	}
 	if st.Snapshots == nil {
-		st.Snapshots = []executor.Snapshot{}
+		st.Snapshots = []storedSnapshot{}
 	}
 	return st, nil
 }

@@ -13,6 +13,8 @@ type option struct {
 	value    string   // value name (OUTPUT); "" for a switch
 	possible []string // allowed values; nil for any
 	required bool
+	hex      bool   // the value is a snapshot id, which icp decodes as hex while parsing
+	conflict string // long name of an option this one cannot be used with
 }
 
 func (o option) display() string {
@@ -39,8 +41,11 @@ var globalOptions = []option{
 }
 
 var (
-	jsonFlag   = option{long: "json"}
-	resumeFlag = option{long: "resume"}
+	jsonFlag    = option{long: "json"}
+	jsonOutput  = option{long: "json", conflict: "quiet"} // with quietFlag
+	quietFlag   = option{long: "quiet", short: "q", conflict: "json"}
+	resumeFlag  = option{long: "resume"}
+	replaceFlag = option{long: "replace", value: "REPLACE", hex: true}
 )
 
 var specs = []spec{
@@ -52,7 +57,7 @@ var specs = []spec{
 		{long: "output", short: "o", value: "OUTPUT", possible: []string{"auto", "candid", "text", "hex"}},
 	}},
 	{path: "canister snapshot create", positionals: []string{"<CANISTER>"}, options: []option{
-		jsonFlag, {long: "quiet", short: "q"}, {long: "replace", value: "REPLACE"},
+		jsonOutput, quietFlag, replaceFlag,
 	}},
 	{path: "canister snapshot list", positionals: []string{"<CANISTER>"}, options: []option{jsonFlag}},
 	{path: "canister snapshot delete", positionals: []string{"<CANISTER>", "<SNAPSHOT_ID>"}},
@@ -60,7 +65,7 @@ var specs = []spec{
 		{long: "output", short: "o", value: "OUTPUT", required: true}, resumeFlag,
 	}},
 	{path: "canister snapshot upload", positionals: []string{"<CANISTER>"}, options: []option{
-		{long: "input", short: "i", value: "INPUT", required: true}, resumeFlag,
+		{long: "input", short: "i", value: "INPUT", required: true}, replaceFlag, resumeFlag, jsonOutput, quietFlag,
 	}},
 	{path: "canister snapshot restore", positionals: []string{"<CANISTER>", "<SNAPSHOT_ID>"}},
 }
@@ -119,8 +124,8 @@ func parse(argv []string) (*invocation, *usageError) {
 			i++
 			value = rest[i]
 		}
-		if o.possible != nil && !slices.Contains(o.possible, value) {
-			return fail("invalid value '%s' for '%s'\n  [possible values: %s]", value, o.display(), strings.Join(o.possible, ", "))
+		if msg := o.checkValue(value); msg != "" {
+			return fail("%s", msg)
 		}
 		inv.opts[o.long] = value
 	}
@@ -130,10 +135,42 @@ func parse(argv []string) (*invocation, *usageError) {
 	return inv, nil
 }
 
-// check counts positionals, required options and the -n/-e conflict.
+// checkValue applies an option's value parser: the possible values, or hex for a snapshot id.
+func (o option) checkValue(value string) string {
+	if o.possible != nil && !slices.Contains(o.possible, value) {
+		return fmt.Sprintf("invalid value '%s' for '%s'\n  [possible values: %s]", value, o.display(), strings.Join(o.possible, ", "))
+	}
+	if o.hex {
+		return hexError(value, o.display())
+	}
+	return ""
+}
+
+// hexError is clap's message for a snapshot id that icp's parser (hex::decode, which checks the
+// length first) refuses, or "".
+func hexError(value, name string) string {
+	if len(value)%2 != 0 {
+		return fmt.Sprintf("invalid value '%s' for '%s': Odd number of digits", value, name)
+	}
+	for i, r := range value {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return fmt.Sprintf("invalid value '%s' for '%s': Invalid character %q at position %d", value, name, r, i)
+		}
+	}
+	return ""
+}
+
+// check counts and parses positionals, and checks required options and conflicts.
 func (inv *invocation) check(options []option) string {
 	if len(inv.args) > len(inv.spec.positionals) {
 		return fmt.Sprintf("unexpected argument '%s' found", inv.args[len(inv.spec.positionals)])
+	}
+	for i, a := range inv.args {
+		if name := inv.spec.positionals[i]; name == "<SNAPSHOT_ID>" {
+			if msg := hexError(a, name); msg != "" {
+				return msg
+			}
+		}
 	}
 	var missing []string
 	for i, p := range inv.spec.positionals {
@@ -151,6 +188,11 @@ func (inv *invocation) check(options []option) string {
 	}
 	if inv.has("network") && inv.has("environment") {
 		return "the argument '--network <NETWORK>' cannot be used with '--environment <ENVIRONMENT>'"
+	}
+	for _, o := range options {
+		if other, ok := lookup(options, "--"+o.conflict); ok && o.conflict != "" && inv.has(o.long) && inv.has(other.long) {
+			return fmt.Sprintf("the argument '%s' cannot be used with '%s'", o.display(), other.display())
+		}
 	}
 	return ""
 }

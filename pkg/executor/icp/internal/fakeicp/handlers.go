@@ -41,6 +41,10 @@ func dispatch(ctx context.Context, inv *invocation, stdout, stderr io.Writer) in
 		return c.list()
 	case "canister snapshot download":
 		return c.download()
+	case "canister snapshot upload":
+		return c.upload()
+	case "canister snapshot restore":
+		return c.restore()
 	case "canister snapshot delete":
 		return c.simple("delete snapshot "+inv.args[1]+" of canister", func(ctx context.Context, canister string) error {
 			return s.DeleteSnapshot(ctx, canister, inv.args[1])
@@ -118,29 +122,6 @@ func (c *call) simple(what string, op func(context.Context, string) error) int {
 		return failCall(c.stderr, what+" "+c.canister(), err)
 	}
 	return 0
-}
-
-func (c *call) status() int {
-	if len(c.inv.args) == 0 {
-		return fail(c.stderr, "fakeicp: status of every canister in the environment is not simulated", "")
-	}
-	st, err := c.sim.Status(c.ctx, c.canister())
-	if err != nil {
-		return failCall(c.stderr, "get status of canister "+c.canister(), err)
-	}
-	if c.garbled("status") {
-		return 0
-	}
-	name := strings.ToUpper(string(st[:1])) + string(st[1:])
-	if !c.inv.has("json") {
-		fmt.Fprintf(c.stdout, "Canister Status Report:\n  Id: %s\n  Status: %s\n", c.canister(), name)
-		return 0
-	}
-	return c.json(map[string]any{
-		"id": c.canister(), "name": nil, "status": name,
-		"settings":    map[string]any{"controllers": []string{}, "compute_allocation": "0"},
-		"module_hash": nil, "memory_size": "0", "cycles": "0", "reserved_cycles": "0",
-	})
 }
 
 func (c *call) create() int {

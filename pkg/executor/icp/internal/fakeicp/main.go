@@ -14,8 +14,8 @@
 // permanent, lost-reply, hang) are printed as icp prints agent errors — "Error:", "Caused by:"
 // with the IC's reject code, a stack backtrace — and exit 1. Further knobs:
 //
-//	FAKEICP_GARBAGE         call kinds (status, snapshot, list, registry, registry-candid) whose
-//	                        successful output is replaced by garbage
+//	FAKEICP_GARBAGE         call kinds (status, snapshot, list, upload, registry, registry-candid)
+//	                        whose successful output is replaced by garbage
 //	FAKEICP_REGISTRY_ERR    CODE:MESSAGE — the registry query answers the Candid Err variant
 //	FAKEICP_LOG             a file to which every invocation appends a JSON line (argv, cwd,
 //	                        DO_NOT_TRACK, process group)
