@@ -52,8 +52,8 @@ func (p *Admitter) lock(ctx context.Context, runID string, rp *runstore.RunPlan)
 		return p.Env.Apply(ctx, runID, runs.Reject{Reason: reason})
 	}
 	queued, err := p.Env.Apply(ctx, runID, runs.Queue{Holder: conflict.Holder})
-	if err != nil {
-		return queued, err
+	if err != nil || run.State == runs.Queued {
+		return queued, err // a queued run's own admit message comes back by itself
 	}
 	p.Env.Logger().Info("run queued", "run_id", runID, "waiting_for", conflict.Holder, "canister", conflict.CanisterID)
 	return queued, p.Env.SendInternal(ctx, runID, runenv.InternalAdmit, fmt.Sprintf("%s.admit.%d", runID, run.LockEpoch))

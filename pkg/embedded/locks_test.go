@@ -11,6 +11,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim/simcheck"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 func requestWith(t *testing.T, f *embeddedtest.Fleet, runID, onConflict string) []byte {
@@ -114,5 +115,40 @@ func checkLocksFree(t *testing.T, st *embeddedtest.Stack, runIDs ...string) {
 	}
 	if n == 0 {
 		t.Fatal("no lock records: the runs never locked their canisters")
+	}
+}
+
+// A queued run polls with one admit message: waiting does not multiply messages.
+func TestQueuedRunPollsWithOneMessage(t *testing.T) {
+	f := embeddedtest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	slow := f.Slow(t, 1024, map[string]time.Duration{"snapshot": 2 * time.Second})
+	st := embeddedtest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for _, id := range []string{"holder", "waiter"} {
+		if err := client.Submit(ctx, st.Store, requestWith(t, f, id, "wait"), ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.WatchRun(ctx, st.Store, id, func(r runs.Record) bool { return r.State != runs.Planning && r.State != runs.Preflight }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Three more lock attempts while queued: three deliveries of the admit message.
+	if _, err := client.WatchRun(ctx, st.Store, "waiter", func(r runs.Record) bool { return r.LockEpoch >= 4 || r.State != runs.Queued }); err != nil {
+		t.Fatal(err)
+	}
+	stream, err := st.Store.JS.Stream(ctx, st.Names.RequestStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := stream.Info(ctx, jetstream.WithSubjectFilter(st.Names.InternalSubject("waiter")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := info.State.Subjects[st.Names.InternalSubject("waiter")]; n > 1 {
+		t.Fatalf("%d admit messages for one queued run, want at most 1", n)
+	}
+	if rec, err := client.WaitTerminal(ctx, st.Store, "waiter"); err != nil || rec.State != runs.Completed {
+		t.Fatalf("waiter = %s, %v", rec.State, err)
 	}
 }
