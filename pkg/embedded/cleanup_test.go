@@ -1,0 +1,101 @@
+package embedded_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/client"
+	"github.com/fleetbackup/fleetbackup/pkg/embedded"
+	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+)
+
+// An abort while canisters are still being stopped: containment starts every canister, and
+// restart_required is false afterwards although the starts of canisters never stopped are not
+// done (issue 9 finding 10).
+func TestAbortWhileStoppingLeavesRestartRequiredFalse(t *testing.T) {
+	f := embeddedtest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	slow := f.Slow(t, 1024, map[string]time.Duration{"stop": 150 * time.Millisecond})
+	st := embeddedtest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := client.Submit(ctx, st.Store, subtreeRequest(t, "stopping", f, "parallel"), ""); err != nil {
+		t.Fatal(err)
+	}
+	mid, err := client.WatchRun(ctx, st.Store, "stopping", func(r runs.Record) bool { return r.Counts.StopsCompleted >= 3 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mid.Counts.StopsCompleted >= 29 {
+		t.Skipf("every stop completed before the abort (%d): not an abort while stopping", mid.Counts.StopsCompleted)
+	}
+	if err := client.SendControl(ctx, st.Store, "stopping", runs.ActionAbort); err != nil {
+		t.Fatal(err)
+	}
+	rec := waitContained(t, st, "stopping")
+	if rec.State != runs.Aborted || rec.RestartRequired {
+		t.Fatalf("after containment: %s, restart_required %v, counts %+v", rec.State, rec.RestartRequired, rec.Counts)
+	}
+	checkAllRunning(t, f)
+}
+
+// An abort during downloads removes the run's staging directories once the run is settled,
+// including the one a download still in flight finishes after the abort (finding 9).
+func TestAbortedRunLeavesNoStaging(t *testing.T) {
+	f := embeddedtest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	slow := f.Slow(t, 1024, map[string]time.Duration{"download": 500 * time.Millisecond})
+	st := embeddedtest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := client.Submit(ctx, st.Store, subtreeRequest(t, "debris", f, "parallel"), ""); err != nil {
+		t.Fatal(err)
+	}
+	runDir := filepath.Join(st.BackupRoot, "debris")
+	waitForStaging(t, ctx, runDir)
+	if err := client.SendControl(ctx, st.Store, "debris", runs.ActionAbort); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.WatchRun(ctx, st.Store, "debris", func(r runs.Record) bool { return r.Settled() && !r.LocksHeld }); err != nil {
+		t.Fatal(err)
+	}
+	waitNoStaging(t, ctx, runDir)
+}
+
+func waitForStaging(t *testing.T, ctx context.Context, runDir string) {
+	t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if left, _ := filepath.Glob(filepath.Join(runDir, "*.tmp")); len(left) > 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no download started")
+		case <-tick.C:
+		}
+	}
+}
+
+// waitNoStaging waits until no staging directory is left: a download in flight at the abort
+// removes its own when it ends.
+func waitNoStaging(t *testing.T, ctx context.Context, runDir string) {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		left, _ := filepath.Glob(filepath.Join(runDir, "*.tmp"))
+		if len(left) == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			entries, _ := os.ReadDir(runDir)
+			t.Fatalf("staging left behind after the abort: %v (run dir holds %d entries)", left, len(entries))
+		case <-tick.C:
+		}
+	}
+}
