@@ -42,7 +42,7 @@ func (p *Controller) Handle(ctx context.Context, runID string, msg jetstream.Msg
 		reply.Send(p.Env.Store.JS.Conn(), msg, reply.Reply{RunID: runID, Error: err.Error(), Refused: true})
 		return worker.Reject(fmt.Errorf("control message for run %s: %w", runID, err))
 	}
-	err = p.control(ctx, runID, cm.Action, redelivered(msg))
+	err = p.control(ctx, runID, cm, redelivered(msg))
 	if err != nil && !errors.Is(err, ErrControlRefused) {
 		return worker.Later(err)
 	}
@@ -73,10 +73,11 @@ func decodeControl(data []byte) (runs.ControlMessage, error) {
 	return cm, nil
 }
 
-func (p *Controller) control(ctx context.Context, runID, action string, redelivered bool) error {
+func (p *Controller) control(ctx context.Context, runID string, cm runs.ControlMessage, redelivered bool) error {
+	action := cm.Action
 	switch action {
 	case runs.ActionAbort:
-		return p.abort(ctx, runID)
+		return p.abort(ctx, runID, cm.Force)
 	case runs.ActionRetry:
 		return p.retry(ctx, runID, false, redelivered)
 	case runs.ActionResume:
@@ -95,8 +96,8 @@ func redelivered(msg jetstream.Msg) bool {
 }
 
 // abort ends a run that is not completed: no more dispatch, every stopped canister restarted.
-func (p *Controller) abort(ctx context.Context, runID string) error {
-	rec, err := p.Env.Apply(ctx, runID, runs.Abort{})
+func (p *Controller) abort(ctx context.Context, runID string, force bool) error {
+	rec, err := p.Env.Apply(ctx, runID, runs.Abort{Force: force})
 	switch {
 	case errors.Is(err, runstore.ErrNotFound):
 		return fmt.Errorf("%w: no run %s", ErrControlRefused, runID)

@@ -17,6 +17,11 @@ func (Fail) Name() string { return "fail" }
 
 func (e Fail) apply(r *Record) error {
 	switch {
+	case !r.State.Terminal() && r.LoadsBegun:
+		r.State, r.Error = Failed, &e.Reason
+		next := nextAfterLoads
+		r.AttentionRequired, r.NextAction = true, &next
+		return nil
 	case !r.State.Terminal():
 		before := r.State
 		r.State, r.Error, r.WaitingFor = Failed, &e.Reason, ""
@@ -24,16 +29,20 @@ func (e Fail) apply(r *Record) error {
 			r.Containment = &Containment{State: ContainPending}
 		}
 		return nil
-	case r.State == Failed && e.Contain && r.Containment == nil:
+	case r.State == Failed && e.Contain && r.Containment == nil && !r.LoadsBegun:
 		r.Containment = &Containment{State: ContainPending}
 		return nil
 	}
 	return refuse(r, e, "the run has ended")
 }
 
+// nextAfterLoads is a failed restore's next action once loads have begun.
+const nextAfterLoads = "the fleet may be mixed: retry to continue the restore forward, or abort with force to start the canisters as they are"
+
 // Abort ends a run that is not completed, rejected or aborted. A run that may have stopped
 // canisters (running, or failed without a finished containment) restarts them (containment).
-type Abort struct{}
+// A restore whose loads have begun is aborted only with Force (DESIGN §10).
+type Abort struct{ Force bool }
 
 // Name implements Event.
 func (Abort) Name() string { return "abort" }
@@ -42,6 +51,10 @@ func (e Abort) apply(r *Record) error {
 	if !in(r.State, Planning, Preflight, Queued, Running, Failed) {
 		return refuse(r, e, "")
 	}
+	if r.LoadsBegun && !e.Force {
+		return refuse(r, e, "the restore has begun loading snapshots; abort needs force")
+	}
+	r.AttentionRequired, r.NextAction = false, nil
 	msg := "aborted by operator"
 	if r.Error != nil {
 		msg += " (after: " + *r.Error + ")"
@@ -73,7 +86,22 @@ func (e Retry) apply(r *Record) error {
 		r.Counts = *e.Counts
 	}
 	r.State, r.Error, r.Containment, r.LocksHeld = Running, nil, nil, false
+	r.AttentionRequired, r.NextAction = false, nil
 	r.Retries++
+	return nil
+}
+
+// BeginLoads marks a running restore past its point of no return: the first load is claimed.
+type BeginLoads struct{}
+
+// Name implements Event.
+func (BeginLoads) Name() string { return "begin-loads" }
+
+func (e BeginLoads) apply(r *Record) error {
+	if r.State != Running || r.Kind != KindRestore {
+		return refuse(r, e, "only a running restore loads snapshots")
+	}
+	r.LoadsBegun = true
 	return nil
 }
 

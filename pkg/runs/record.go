@@ -42,7 +42,8 @@ func (s State) Terminal() bool {
 
 // Kind says what a run does.
 const (
-	KindBackup = "backup"
+	KindBackup  = "backup"
+	KindRestore = "restore"
 )
 
 // Containment states.
@@ -99,6 +100,13 @@ type Record struct {
 	LocksHeld bool `json:"locks_held"`
 	// WaitingFor names the run holding a canister this queued run waits for.
 	WaitingFor string `json:"waiting_for,omitempty"`
+	// LoadsBegun (restores) is set once the first load was claimed: from then on the fleet may
+	// be mixed, and a failure stops for the operator instead of restarting canisters.
+	LoadsBegun bool `json:"loads_begun,omitempty"`
+	// AttentionRequired and NextAction say that a failed restore waits for the operator, and
+	// what the operator does next (DESIGN §10).
+	AttentionRequired bool    `json:"attention_required"`
+	NextAction        *string `json:"next_action"`
 }
 
 // New is the record of a run just requested.
@@ -121,7 +129,7 @@ func (r Record) Accepts(kind plan.OperationKind) bool {
 	switch {
 	case r.State == Running:
 		return r.LocksHeld
-	case r.State == Failed && r.Containment == nil:
+	case r.State == Failed && r.Containment == nil && !r.LoadsBegun:
 		return IsManagement(kind)
 	}
 	return false
@@ -168,7 +176,9 @@ const (
 	ActionResume = "resume"
 )
 
-// ControlMessage is the body of a control message.
+// ControlMessage is the body of a control message. Force, with abort, aborts a restore whose
+// loads have begun (DESIGN §10).
 type ControlMessage struct {
 	Action string `json:"action"`
+	Force  bool   `json:"force,omitempty"`
 }
