@@ -34,7 +34,7 @@ type invocation struct {
 func commands() []*command {
 	return []*command{
 		demoCommand(), devCommand(), planCommand(), runCommand(), watchCommand(), statusCommand(),
-		listCommand(), retryCommand(), abortCommand(), verifyCommand(), registryCommand(), versionCommand(),
+		listCommand(), retryCommand(), abortCommand(), verifyCommand(), restoreCommand(), registryCommand(), versionCommand(),
 	}
 }
 
