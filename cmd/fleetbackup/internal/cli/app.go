@@ -35,6 +35,8 @@ func commands() []*command {
 	return []*command{
 		demoCommand(), devCommand(), planCommand(), runCommand(), watchCommand(), statusCommand(),
 		listCommand(), retryCommand(), abortCommand(), verifyCommand(), restoreCommand(), registryCommand(), versionCommand(),
+		benchCommand(),
+		pruneCommand(),
 	}
 }
 

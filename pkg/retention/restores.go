@@ -1,0 +1,57 @@
+package retention
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/fleetbackup/fleetbackup/pkg/document"
+	"github.com/fleetbackup/fleetbackup/pkg/restore"
+)
+
+// RestoresDir is the subdirectory of a backup directory where restores export their plan and
+// apply journal, one directory per restore run: <backup>/restores/<restore run id>/
+// (docs/restore.md).
+const RestoresDir = "restores"
+
+// ReadingRestores lists the restores that may be reading the backup directory dir, so that prune
+// leaves it alone. A restore is every entry of dir/restores/; it has finished only when it is a
+// directory holding restore-apply-journal.json that reads, validates and has every operation
+// completed. Anything else (no journal yet, a journal exported when the restore stopped for
+// attention, an unreadable one, a stray file) counts as reading the backup.
+//
+// The restore pipeline is not built yet (docs/restore.md): nothing writes restores/ today, so
+// this rule only guards the layout the pipeline is specified to write. A restores/ that cannot
+// be read is reported as one restore, "restores", to stay on the safe side.
+func ReadingRestores(dir string) []string {
+	entries, err := os.ReadDir(filepath.Join(dir, RestoresDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return []string{RestoresDir}
+	}
+	var reading []string
+	for _, e := range entries {
+		if !finished(filepath.Join(dir, RestoresDir, e.Name())) {
+			reading = append(reading, e.Name())
+		}
+	}
+	return reading
+}
+
+// finished reports whether the restore exported under path has a completed apply journal.
+func finished(path string) bool {
+	f, err := os.Open(filepath.Join(path, restore.JournalFile))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	data, err := document.ReadAllLimited(f)
+	if err != nil {
+		return false
+	}
+	j, err := restore.LoadJournal(data)
+	return err == nil && j.Done()
+}
