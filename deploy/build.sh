@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static Linux binaries that the FROM-scratch images of compose.yaml copy:
 # the five services and the official nats-server (its own module and go.sum, at the
-# version pkg/go.mod requires), into deploy/bin/. Then: docker compose build.
+# version pkg/go.mod requires), into deploy/bin/. Then: docker-compose build.
 #
 #   deploy/build.sh                      # host architecture
 #   GOARCH=arm64 deploy/build.sh         # another architecture
