@@ -45,15 +45,18 @@ func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error)
 		}
 		return j.Env.Exec.DownloadSnapshot(ctx, target, a.Entry.SnapshotID, a.Staging, false)
 	})
-	if endErr := dropIfEnded(ctx, j.Env, j.Run.RunID, a.Staging); endErr != nil {
+	if endErr := j.Env.Persist(ctx, func() error { return dropIfEnded(ctx, j.Env, j.Run.RunID, a.Staging) }); endErr != nil {
 		return nil, endErr
 	}
 	if err != nil {
 		return nil, err
 	}
-	_, err = j.Env.Store.Artifacts.Update(ctx, a.Key, func(e *artifact.Entry) error {
-		e.TempPath = &a.Staging
-		return e.AdvanceTo(artifact.StateDownloaded, j.Env.Marker())
+	err = j.Env.Persist(ctx, func() error {
+		_, err := j.Env.Store.Artifacts.Update(ctx, a.Key, func(e *artifact.Entry) error {
+			e.TempPath = &a.Staging
+			return e.AdvanceTo(artifact.StateDownloaded, j.Env.Marker())
+		})
+		return err
 	})
 	seg := filepath.Base(a.Durable)
 	return &seg, err

@@ -15,7 +15,7 @@ import (
 // complete records a completed receipt, counts it, and hands completion on (or, for a
 // finishing effect, ends the run).
 func (w *Worker) complete(ctx context.Context, j *Job, r journal.Receipt) error {
-	if err := w.Record(ctx, j, r); err != nil {
+	if err := w.Env.Persist(ctx, func() error { return w.Record(ctx, j, r) }); err != nil {
 		return keepIfLost(err, w.Env.LeaseDuration())
 	}
 	op := j.Rec.Op
@@ -35,7 +35,7 @@ func (w *Worker) complete(ctx context.Context, j *Job, r journal.Receipt) error 
 func (w *Worker) fail(ctx context.Context, j *Job, cause error) error {
 	op := j.Rec.Op
 	r := j.Run.Journal.FailedReceipt(op, w.Env.MarkerPtr(), cause.Error())
-	if err := w.Record(ctx, j, r); err != nil {
+	if err := w.Env.Persist(ctx, func() error { return w.Record(ctx, j, r) }); err != nil {
 		return keepIfLost(err, w.Env.LeaseDuration())
 	}
 	if err := w.Env.MoveCount(ctx, j.Run.RunID, op.Kind, journal.StatePending, journal.StateFailed); err != nil {

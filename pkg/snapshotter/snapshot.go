@@ -48,7 +48,7 @@ func takeSnapshot(ctx context.Context, j *opworker.Job, target string) (*string,
 		return nil, err
 	}
 	entry := artifact.NewEntry(target, snap.ID, plan.Seg(target), j.Env.Marker())
-	if err := j.Env.Store.PutArtifact(ctx, j.Run.RunID, entry); err != nil {
+	if err := j.Env.Persist(ctx, func() error { return j.Env.Store.PutArtifact(ctx, j.Run.RunID, entry) }); err != nil {
 		return nil, err
 	}
 	return &snap.ID, nil

@@ -41,9 +41,12 @@ func hash(ctx context.Context, j *opworker.Job, target string) (*string, error) 
 	if err != nil {
 		return nil, fmt.Errorf("checksum of %s: %w", target, err)
 	}
-	_, err = j.Env.Store.Artifacts.Update(ctx, a.Key, func(e *artifact.Entry) error {
-		e.Checksum = &sum
-		return e.AdvanceTo(artifact.StateChecksumVerified, j.Env.Marker())
+	err = j.Env.Persist(ctx, func() error {
+		_, err := j.Env.Store.Artifacts.Update(ctx, a.Key, func(e *artifact.Entry) error {
+			e.Checksum = &sum
+			return e.AdvanceTo(artifact.StateChecksumVerified, j.Env.Marker())
+		})
+		return err
 	})
 	return &sum, err
 }
