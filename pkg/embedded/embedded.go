@@ -39,6 +39,9 @@ type Config struct {
 	OnExecuted func(runID string, seq int, worker string)
 	// Stats, when set, counts every service's KV operations.
 	Stats *kvstore.Stats
+	// HealInterval, when positive, makes every service check the installation that often and
+	// set up again what is missing (the separate services always do, every 5s).
+	HealInterval time.Duration
 	// Lease is how long a silent worker keeps an operation (claim lease and JetStream ack
 	// wait); default 30s. Short leases make takeover after a crash quick.
 	Lease time.Duration
@@ -135,7 +138,11 @@ func (st *Stack) startService(ctx context.Context, cfg Config, s stages.Stage, i
 	st.wg.Add(1)
 	go func() {
 		defer st.wg.Done()
-		err := stages.Run(ctx, env, s, stages.Config{Signals: stages.Signals{Executed: cfg.OnExecuted}})
+		sc := stages.Config{Signals: stages.Signals{Executed: cfg.OnExecuted}}
+		if cfg.HealInterval > 0 {
+			sc.Setup, sc.HealInterval = &bus.SetupConfig{AckWait: cfg.Lease}, cfg.HealInterval
+		}
+		err := stages.Run(ctx, env, s, sc)
 		if err != nil {
 			log.Error("service stopped", "service", name, "err", err)
 		}

@@ -94,14 +94,16 @@ func deref(p *string) string {
 }
 
 // IsInfrastructure reports whether err came from reaching NATS (a timeout, a reconnect, a
-// closed connection) rather than from the operation itself: such an operation is handed
-// back and taken again, not failed. Executor errors carry their own class and never count.
+// closed connection, a stream or bucket missing until the services set it up again) rather
+// than from the operation itself: such an operation is handed back and taken again, not
+// failed. Executor errors carry their own class and never count.
 func IsInfrastructure(err error) bool {
 	if errors.Is(err, executor.ErrTransient) || errors.Is(err, executor.ErrPermanent) {
 		return false
 	}
 	for _, target := range []error{context.DeadlineExceeded, nats.ErrTimeout, nats.ErrNoResponders,
-		nats.ErrConnectionClosed, nats.ErrConnectionReconnecting, nats.ErrDisconnected, jetstream.ErrNoStreamResponse} {
+		nats.ErrConnectionClosed, nats.ErrConnectionReconnecting, nats.ErrDisconnected, jetstream.ErrNoStreamResponse,
+		jetstream.ErrStreamNotFound, jetstream.ErrBucketNotFound} {
 		if errors.Is(err, target) {
 			return true
 		}

@@ -7,6 +7,7 @@ package stage
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
@@ -43,6 +44,10 @@ type Config struct {
 	OnReady func()
 	// Counters, when set, counts the fates of the stage's messages for its metrics.
 	Counters *worker.Counters
+	// Setup, when set, is the installation's setup: the stage checks every HealInterval
+	// (default 5s) that its streams, consumers and buckets exist, and sets them up again if not.
+	Setup        *bus.SetupConfig
+	HealInterval time.Duration
 }
 
 // Run runs one instance of s until ctx ends, then shuts it down gracefully.
@@ -59,6 +64,13 @@ func Run(ctx context.Context, env *runenv.Env, s Stage, cfg Config) error {
 	log.Info("service started", "consumer", s.Consumer, "concurrency", conc)
 	if cfg.OnReady != nil {
 		cfg.OnReady()
+	}
+	if cfg.Setup != nil {
+		interval := cfg.HealInterval
+		if interval <= 0 {
+			interval = 5 * time.Second
+		}
+		go bus.Heal(ctx, env.Store.JS, env.Store.Names, *cfg.Setup, interval, log)
 	}
 	wc := worker.Config{Consumer: cons, Concurrency: conc, Log: log, Counters: cfg.Counters, MaxDeliver: env.MaxDeliver}
 	return worker.Run(ctx, wc, s.Handler(env, cfg.Signals))

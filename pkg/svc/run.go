@@ -97,7 +97,8 @@ func (p *process) serve(ctx context.Context) error {
 
 // work prepares the installation and runs the service until ctx ends and it has drained.
 func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Names) error {
-	store, err := prepare(ctx, js, names, p.service, bus.SetupConfig{Replicas: p.cfg.Replicas, AckWait: p.cfg.Lease}, p.log)
+	setup := bus.SetupConfig{Replicas: p.cfg.Replicas, AckWait: p.cfg.Lease}
+	store, err := prepare(ctx, js, names, p.service, setup, p.log)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -121,7 +122,7 @@ func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Na
 		return fmt.Errorf("unknown service %q", p.service)
 	}
 	return stages.Run(ctx, env, s, stages.Config{Concurrency: p.cfg.Concurrency, OnReady: ready,
-		Signals: stages.Signals{Executed: p.health.Executed}, Counters: p.health.Messages()})
+		Signals: stages.Signals{Executed: p.health.Executed}, Counters: p.health.Messages(), Setup: &setup})
 }
 
 // drain lets in-flight publishes and acks reach the server, then closes the connection.
