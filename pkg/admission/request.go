@@ -53,7 +53,7 @@ func (p *Admitter) HandleRequest(ctx context.Context, msg jetstream.Msg) error {
 // planner may have crashed right after starting the run) repeats the initial dispatch,
 // which is idempotent.
 func (p *Admitter) answerRepeat(ctx context.Context, msg jetstream.Msg, run runs.Record) error {
-	if run.State == runs.Running && redelivered(msg) {
+	if run.State == runs.Running && worker.Redelivered(msg) {
 		if err := Dispatch(ctx, p.Env, run); err != nil {
 			return worker.Later(err)
 		}
@@ -128,9 +128,4 @@ func safeRunToken(s string) string {
 		return "fleet"
 	}
 	return b.String()
-}
-
-func redelivered(msg jetstream.Msg) bool {
-	md, err := msg.Metadata()
-	return err == nil && md.NumDelivered > 1
 }

@@ -42,7 +42,7 @@ func (p *Controller) Handle(ctx context.Context, runID string, msg jetstream.Msg
 		reply.Send(p.Env.Store.JS.Conn(), msg, reply.Reply{RunID: runID, Error: err.Error(), Refused: true})
 		return worker.Reject(fmt.Errorf("control message for run %s: %w", runID, err))
 	}
-	err = p.control(ctx, runID, cm, redelivered(msg))
+	err = p.control(ctx, runID, cm, worker.Redelivered(msg))
 	if err != nil && !errors.Is(err, ErrControlRefused) {
 		return worker.Later(err)
 	}
@@ -89,11 +89,6 @@ func (p *Controller) control(ctx context.Context, runID string, cm runs.ControlM
 // errUnknownAction says a control message names no operator action (the planner's internal
 // actions, such as contain, are not accepted on control subjects).
 var errUnknownAction = errors.New("unknown action")
-
-func redelivered(msg jetstream.Msg) bool {
-	md, err := msg.Metadata()
-	return err == nil && md.NumDelivered > 1
-}
 
 // abort ends a run that is not completed: no more dispatch, every stopped canister restarted.
 func (p *Controller) abort(ctx context.Context, runID string, force bool) error {

@@ -234,3 +234,10 @@ func Later(err error) error {
 	}
 	return &Retry{Err: err}
 }
+
+// Redelivered reports whether msg was delivered before (a crash or a hand-back may have cut
+// its first handling short).
+func Redelivered(msg jetstream.Msg) bool {
+	md, err := msg.Metadata()
+	return err == nil && md.NumDelivered > 1
+}

@@ -9,24 +9,31 @@ import (
 
 // Status reads a canister's lifecycle status.
 func (s *Sim) Status(ctx context.Context, canister string) (executor.Status, error) {
-	rec := &record{call: KindStatus, canister: canister}
 	var status executor.Status
-	err := s.run(ctx, rec, func() error {
+	err := s.read(ctx, &record{call: KindStatus, canister: canister}, func(st *canisterState) {
+		status = st.effective(time.Now())
+	})
+	return status, err
+}
+
+// read runs a read-only call of kind rec.call on a canister: it must be known, the call takes
+// the status latency, and use sees the canister's state (the call's history records its status).
+func (s *Sim) read(ctx context.Context, rec *record, use func(*canisterState)) error {
+	return s.run(ctx, rec, func() error {
 		if err := s.known(rec); err != nil {
 			return err
 		}
 		if err := s.pause(ctx, rec, KindStatus); err != nil {
 			return err
 		}
-		st, err := readState(s.canisterPath(canister))
+		st, err := readState(s.canisterPath(rec.canister))
 		if err != nil {
 			return hostError(rec, err)
 		}
-		status = st.effective(time.Now())
-		rec.before = status
+		rec.before = st.effective(time.Now())
+		use(st)
 		return nil
 	})
-	return status, err
 }
 
 // Stop stops a canister and returns once it is stopped. A running canister is stopping for the

@@ -40,22 +40,9 @@ func (s *Sim) LoadSnapshot(ctx context.Context, canister, snapshotID string) err
 // record declares none): the registry's module until a load installs a snapshot's. It takes the
 // status latency and is logged, and faulted, as call kind "module".
 func (s *Sim) ModuleHash(ctx context.Context, canister string) (string, error) {
-	rec := &record{call: KindModule, canister: canister}
 	var hash string
-	err := s.run(ctx, rec, func() error {
-		if err := s.known(rec); err != nil {
-			return err
-		}
-		if err := s.pause(ctx, rec, KindStatus); err != nil {
-			return err
-		}
-		st, err := readState(s.canisterPath(canister))
-		if err != nil {
-			return hostError(rec, err)
-		}
-		rec.before = st.effective(time.Now())
+	err := s.read(ctx, &record{call: KindModule, canister: canister}, func(st *canisterState) {
 		hash = st.current(s.member(canister)).Module
-		return nil
 	})
 	return hash, err
 }

@@ -73,22 +73,9 @@ func snapshotID(counter uint64, blob []byte) string {
 
 // ListSnapshots lists the snapshots a canister holds, oldest first.
 func (s *Sim) ListSnapshots(ctx context.Context, canister string) ([]executor.Snapshot, error) {
-	rec := &record{call: KindList, canister: canister}
 	var out []executor.Snapshot
-	err := s.run(ctx, rec, func() error {
-		if err := s.known(rec); err != nil {
-			return err
-		}
-		if err := s.pause(ctx, rec, KindStatus); err != nil {
-			return err
-		}
-		st, err := readState(s.canisterPath(canister))
-		if err != nil {
-			return hostError(rec, err)
-		}
-		rec.before = st.effective(time.Now())
+	err := s.read(ctx, &record{call: KindList, canister: canister}, func(st *canisterState) {
 		out = st.public()
-		return nil
 	})
 	return out, err
 }
