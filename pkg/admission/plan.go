@@ -51,6 +51,9 @@ func (p *Admitter) loadOrBuildPlan(ctx context.Context, req *request.Request) (*
 // prove proves preflight against rp's plan (which then carries proven authorities) and
 // records the window on the run.
 func prove(ctx context.Context, env *runenv.Env, rp *runstore.RunPlan) (runs.Record, error) {
+	if rp.Plan.IsRestore() {
+		return proveTargets(ctx, env, rp)
+	}
 	validated := env.Marker()
 	expires, err := planning.Prove(ctx, env.Exec, env.Retry, rp.Plan, validated)
 	if err != nil {
@@ -65,4 +68,13 @@ func Reprove(ctx context.Context, env *runenv.Env, stored *runstore.RunPlan) (ru
 	fresh := *stored.Plan
 	fresh.Targets = append(fresh.Targets[:0:0], stored.Plan.Targets...)
 	return prove(ctx, env, &runstore.RunPlan{Plan: &fresh, Graph: stored.Graph})
+}
+
+// proveTargets proves a restore's targets (planning.ProveTargets) and records the window.
+func proveTargets(ctx context.Context, env *runenv.Env, rp *runstore.RunPlan) (runs.Record, error) {
+	validated := env.Marker()
+	if err := planning.ProveTargets(ctx, env.Exec, env.Retry, rp.Plan); err != nil {
+		return runs.Record{}, err
+	}
+	return env.Apply(ctx, rp.Plan.RunID, runs.Proven{ValidatedAt: validated, ExpiresAt: planning.ExpiresAt(validated)})
 }

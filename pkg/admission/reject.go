@@ -15,10 +15,12 @@ import (
 // rejectNew answers a request that was rejected before it had a run: a rejected run record is
 // created when the request named a usable run id that is still free. A run that exists is
 // never touched (a malformed or different copy of its request must not end it).
-func (p *Admitter) rejectNew(ctx context.Context, msg jetstream.Msg, runID string, cause error) error {
+func (p *Admitter) rejectNew(ctx context.Context, msg jetstream.Msg, runID, kind string, cause error) error {
 	p.Env.Logger().Warn("run request rejected", "run_id", runID, "err", cause)
 	if runID != "" {
-		_, err := p.Env.Store.Runs.Create(ctx, runID, runs.NewRejected(runID, clip(cause.Error()), p.Env.RFC3339()))
+		rec := runs.NewRejected(runID, clip(cause.Error()), p.Env.RFC3339())
+		rec.Kind = kind
+		_, err := p.Env.Store.Runs.Create(ctx, runID, rec)
 		if err != nil && !errors.Is(err, runstore.ErrExists) {
 			return worker.Later(err)
 		}

@@ -31,12 +31,13 @@ type Admitter struct {
 func (p *Admitter) HandleRequest(ctx context.Context, msg jetstream.Msg) error {
 	req, err := request.DecodeRequest(msg.Data())
 	if err != nil {
-		return p.rejectNew(ctx, msg, request.GuessRunID(msg.Data()), err)
+		return p.rejectNew(ctx, msg, request.GuessRunID(msg.Data()), runs.KindBackup, err)
 	}
 	if req.RunID == "" {
 		req.RunID = generatedRunID(req, msg, p.Env)
 	}
-	run, fresh, err := p.openRun(ctx, req)
+	rec := runs.New(req.RunID, req.Fleet, req.Network, req.Order, string(req.OnConflict), req.Digest(), p.Env.RFC3339())
+	run, fresh, err := p.open(ctx, rec)
 	var bad *request.RequestError
 	switch {
 	case errors.As(err, &bad):
@@ -46,7 +47,7 @@ func (p *Admitter) HandleRequest(ctx context.Context, msg jetstream.Msg) error {
 	case !fresh && run.State != runs.Planning && run.State != runs.Preflight:
 		return p.answerRepeat(ctx, msg, run)
 	}
-	return p.planAndReply(ctx, msg, req)
+	return p.reply(ctx, msg, req.RunID, p.plan(ctx, req))
 }
 
 // answerRepeat answers a copy of a request whose run went past planning. A redelivery (the
@@ -62,46 +63,46 @@ func (p *Admitter) answerRepeat(ctx context.Context, msg jetstream.Msg, run runs
 	return nil
 }
 
-func (p *Admitter) planAndReply(ctx context.Context, msg jetstream.Msg, req *request.Request) error {
-	err := p.plan(ctx, req)
+// reply settles a planning attempt's outcome err: a bad request rejects the run, a transient
+// error hands the request back, anything else fails the run; then the requester is answered.
+func (p *Admitter) reply(ctx context.Context, msg jetstream.Msg, runID string, err error) error {
 	var bad *request.RequestError
 	switch {
 	case err == nil, errors.Is(err, runs.ErrRefused): // the run moved on meanwhile (a copy, an abort)
 	case errors.As(err, &bad):
-		return p.rejectRun(ctx, msg, req.RunID, err)
+		return p.rejectRun(ctx, msg, runID, err)
 	case runenv.Transient(err) && ctx.Err() == nil:
 		return &worker.Retry{Delay: p.Env.Retry.WithDefaults().Max, Err: err}
 	default:
-		p.Env.Logger().Error("run failed while planning", "run_id", req.RunID, "err", err)
-		if ferr := p.Env.FailRun(ctx, req.RunID, err, false); ferr != nil {
-			p.Env.Logger().Warn("recording failed run", "run_id", req.RunID, "err", ferr)
+		p.Env.Logger().Error("run failed while planning", "run_id", runID, "err", err)
+		if ferr := p.Env.FailRun(ctx, runID, err, false); ferr != nil {
+			p.Env.Logger().Warn("recording failed run", "run_id", runID, "err", ferr)
 			return worker.Later(ferr)
 		}
 	}
-	if cur, err := p.Env.Store.Run(ctx, req.RunID); err == nil {
+	if cur, err := p.Env.Store.Run(ctx, runID); err == nil {
 		reply.Send(p.Env.Store.JS.Conn(), msg, reply.For(cur))
 	}
 	return nil
 }
 
-// openRun creates the run record, or finds the one a previous delivery of the same request
+// open creates the run record rec, or finds the one a previous delivery of the same request
 // created. The same run id with a different request is a RequestError.
-func (p *Admitter) openRun(ctx context.Context, req *request.Request) (runs.Record, bool, error) {
-	rec := runs.New(req.RunID, req.Fleet, req.Network, req.Order, string(req.OnConflict), req.Digest(), p.Env.RFC3339())
-	_, err := p.Env.Store.Runs.Create(ctx, req.RunID, rec)
+func (p *Admitter) open(ctx context.Context, rec runs.Record) (runs.Record, bool, error) {
+	_, err := p.Env.Store.Runs.Create(ctx, rec.RunID, rec)
 	if err == nil {
 		return rec, true, nil
 	}
 	if !errors.Is(err, runstore.ErrExists) {
 		return rec, false, err
 	}
-	cur, err := p.Env.Store.Run(ctx, req.RunID)
+	cur, err := p.Env.Store.Run(ctx, rec.RunID)
 	if err != nil {
 		return rec, false, err
 	}
 	if cur.RequestDigest != rec.RequestDigest {
 		return cur, false, &request.RequestError{Field: "run_id",
-			Reason: fmt.Sprintf("run %s already exists for a different request", req.RunID)}
+			Reason: fmt.Sprintf("run %s already exists for a different request", rec.RunID)}
 	}
 	return cur, false, nil
 }

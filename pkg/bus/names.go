@@ -21,6 +21,10 @@ const (
 	OpDownload = "download"
 	OpVerify   = "verify"
 	OpFinalize = "finalize"
+	// Restore operation subjects (DESIGN §10); restores also use stop, start and finalize.
+	OpUpload = "upload"
+	OpLoad   = "load"
+	OpCheck  = "check"
 )
 
 // Durable consumer names, one per service that consumes a subject.
@@ -53,6 +57,10 @@ func NewNames(prefix string) (Names, error) {
 // RequestSubject is where run requests are published.
 func (n Names) RequestSubject() string { return n.Prefix + ".runs.request" }
 
+// RestoreRequestSubject is where restore requests are published: a subject of its own, so that
+// permissions can let an operator start backups but not restores (DESIGN §10).
+func (n Names) RestoreRequestSubject() string { return n.Prefix + ".restores.request" }
+
 // ControlSubject is where control messages for one run are published.
 func (n Names) ControlSubject(runID string) string { return n.Prefix + ".runs.control." + runID }
 
@@ -81,7 +89,7 @@ func (n Names) InternalRunID(subject string) (string, bool) {
 // RequestSubjects lists the subjects the request stream captures and the planner consumes:
 // run requests, run control and the planner's internal messages.
 func (n Names) RequestSubjects() []string {
-	return []string{n.RequestSubject(), n.ControlWildcard(), n.InternalWildcard()}
+	return []string{n.RequestSubject(), n.RestoreRequestSubject(), n.ControlWildcard(), n.InternalWildcard()}
 }
 
 // OpSubject is the dispatch subject of one operation kind.
@@ -116,10 +124,11 @@ func (n Names) Buckets() []string {
 // ConsumerSubjects lists the subjects each durable consumer filters on.
 func (n Names) ConsumerSubjects() map[string][]string {
 	return map[string][]string{
-		ConsumerSnapshotter: {n.OpSubject(OpStop), n.OpSubject(OpSnapshot), n.OpSubject(OpStart)},
-		ConsumerDownloader:  {n.OpSubject(OpDownload)},
-		ConsumerVerifier:    {n.OpSubject(OpVerify)},
-		ConsumerFinalizer:   {n.OpSubject(OpFinalize)},
+		ConsumerSnapshotter: {n.OpSubject(OpStop), n.OpSubject(OpSnapshot), n.OpSubject(OpStart),
+			n.OpSubject(OpLoad), n.OpSubject(OpCheck)},
+		ConsumerDownloader: {n.OpSubject(OpDownload), n.OpSubject(OpUpload)},
+		ConsumerVerifier:   {n.OpSubject(OpVerify)},
+		ConsumerFinalizer:  {n.OpSubject(OpFinalize)},
 	}
 }
 

@@ -18,11 +18,20 @@ import (
 // Submit publishes a run request. msgID, when set, becomes the Nats-Msg-Id header so that a
 // repeat inside the duplicate window is dropped by the stream.
 func Submit(ctx context.Context, s *runstore.Store, body []byte, msgID string) error {
+	return publish(ctx, s, s.Names.RequestSubject(), body, msgID)
+}
+
+// SubmitRestore publishes a restore request (DESIGN §10), like Submit.
+func SubmitRestore(ctx context.Context, s *runstore.Store, body []byte, msgID string) error {
+	return publish(ctx, s, s.Names.RestoreRequestSubject(), body, msgID)
+}
+
+func publish(ctx context.Context, s *runstore.Store, subject string, body []byte, msgID string) error {
 	opts := []jetstream.PublishOpt{}
 	if msgID != "" {
 		opts = append(opts, jetstream.WithMsgID(msgID))
 	}
-	_, err := s.JS.PublishMsg(ctx, &nats.Msg{Subject: s.Names.RequestSubject(), Data: body}, opts...)
+	_, err := s.JS.PublishMsg(ctx, &nats.Msg{Subject: subject, Data: body}, opts...)
 	return err
 }
 

@@ -15,12 +15,16 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
-// restartAll waits for in-flight stops and snapshots, then starts what needs starting.
+// restartAll waits for in-flight stops, snapshots and loads (restores), then starts what needs
+// starting.
 func restartAll(ctx context.Context, w *opworker.Worker, run runs.Record, rp *runstore.RunPlan) error {
 	idx := plan.IndexOperations(rp.Plan)
 	stops := map[string]runstore.OpRecord{}
 	for _, t := range rp.Plan.Targets {
-		for _, kind := range []plan.OperationKind{plan.KindStop, plan.KindCreateSnapshot} {
+		for _, kind := range []plan.OperationKind{plan.KindStop, plan.KindCreateSnapshot, plan.KindLoadSnapshot} {
+			if _, ok := idx.Find(kind, t.CanisterID); !ok && kind != plan.KindStop {
+				continue // a backup has no loads, a restore no snapshots
+			}
 			rec, err := opRecord(ctx, w.Env, run.RunID, idx, kind, t.CanisterID)
 			if err != nil {
 				return err

@@ -90,8 +90,11 @@ func (g *Graph) findInitial(p *plan.Plan) {
 
 // Build computes the graph of a plan under an order.
 func Build(p *plan.Plan, order Order) *Graph {
-	if order == Strict {
+	switch {
+	case order == Strict:
 		return buildStrict(p)
+	case p.IsRestore():
+		return buildRestore(p)
 	}
 	return buildParallel(p)
 }

@@ -12,12 +12,14 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/restoreops"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 )
 
 // Effects are the downloader's effects by kind.
 func Effects() opworker.Effects {
-	return opworker.Effects{}.Register(plan.KindDownloadSnapshot, opworker.EffectFunc(download))
+	return opworker.Effects{}.Register(plan.KindDownloadSnapshot, opworker.EffectFunc(download)).
+		Register(plan.KindUploadSnapshot, opworker.EffectFunc(restoreops.Upload))
 }
 
 // download fetches the target's snapshot into a clean staging directory and records it.

@@ -14,11 +14,13 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/manifest"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/restoreops"
 )
 
 // Effects are the finalizer's effects by kind.
 func Effects() opworker.Effects {
-	return opworker.Effects{}.Register(plan.KindFinalizeManifest, effect{})
+	return opworker.Effects{}.Register(plan.KindFinalizeManifest, effect{}).
+		Register(plan.KindFinalizeRestore, restoreops.Finalize{})
 }
 
 type effect struct{}

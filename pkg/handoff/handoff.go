@@ -132,7 +132,8 @@ func SubjectFor(n bus.Names, kind plan.OperationKind) (string, error) {
 	token, ok := map[plan.OperationKind]string{
 		plan.KindStop: bus.OpStop, plan.KindCreateSnapshot: bus.OpSnapshot, plan.KindStart: bus.OpStart,
 		plan.KindDownloadSnapshot: bus.OpDownload, plan.KindVerifyArtifact: bus.OpVerify,
-		plan.KindFinalizeManifest: bus.OpFinalize,
+		plan.KindFinalizeManifest: bus.OpFinalize, plan.KindUploadSnapshot: bus.OpUpload,
+		plan.KindLoadSnapshot: bus.OpLoad, plan.KindCheckMember: bus.OpCheck, plan.KindFinalizeRestore: bus.OpFinalize,
 	}[kind]
 	if !ok {
 		return "", fmt.Errorf("operation kind %s is not dispatched", kind)

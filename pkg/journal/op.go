@@ -137,7 +137,7 @@ func RearmOp(op *Operation, updatedAt *string) error {
 	if err := optNonEmpty("updated_at", updatedAt); err != nil {
 		return err
 	}
-	if op.Kind.IsPreflight() || op.Kind == plan.KindFinalizeManifest || op.State == StateBlocked {
+	if op.Kind.IsPreflight() || op.Kind.IsFinal() || op.State == StateBlocked {
 		return transitionErr(op.Sequence, op.State, StateReady)
 	}
 	op.State, op.StateUpdatedAt, op.BlockingReasons = StateReady, clonePtr(updatedAt), []string{}

@@ -114,3 +114,10 @@ func Promote(ctx context.Context, dir, staging, durable, sum string) error {
 	}
 	return checksum.Verify(checksum.Algorithm, sum, got)
 }
+
+// ArtifactDirsOf is ArtifactDirs bound to one run under backupRoot.
+func ArtifactDirsOf(backupRoot, runID string) func(e artifact.Entry, canisterID string) (staging, durable string, err error) {
+	return func(e artifact.Entry, canisterID string) (string, string, error) {
+		return ArtifactDirs(backupRoot, runID, e, canisterID)
+	}
+}

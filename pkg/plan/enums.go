@@ -35,6 +35,11 @@ const (
 	KindDownloadSnapshot     OperationKind = "download-snapshot"
 	KindVerifyArtifact       OperationKind = "verify-artifact"
 	KindFinalizeManifest     OperationKind = "finalize-manifest"
+	// Restore kinds (DESIGN §10): a restore run's plan uses them with stop and start.
+	KindUploadSnapshot  OperationKind = "upload-snapshot"
+	KindLoadSnapshot    OperationKind = "load-snapshot"
+	KindCheckMember     OperationKind = "check-member"
+	KindFinalizeRestore OperationKind = "finalize-restore"
 )
 
 // IsPreflight reports whether k is one of the four validate kinds.
@@ -133,7 +138,8 @@ func (s *ScopeKind) UnmarshalJSON(b []byte) error {
 func (k *OperationKind) UnmarshalJSON(b []byte) error {
 	return unmarshalEnum(b, k, "kind", KindValidateTopology, KindValidateControl, KindValidateSnapshotRead,
 		KindValidateQuiescence, KindStop, KindCreateSnapshot, KindStart, KindDownloadSnapshot,
-		KindVerifyArtifact, KindFinalizeManifest)
+		KindVerifyArtifact, KindFinalizeManifest, KindUploadSnapshot, KindLoadSnapshot, KindCheckMember,
+		KindFinalizeRestore)
 }
 
 // UnmarshalJSON rejects values that are not evidence levels.
@@ -165,4 +171,9 @@ func (m *IdentityMode) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON rejects values that are not proof sources.
 func (p *ProofSource) UnmarshalJSON(b []byte) error {
 	return unmarshalEnum(b, p, "proof_source", ProofRootCoordination, ProofManagementStatus, ProofSnapshotReadCheck, ProofDeclaration, ProofUnknown)
+}
+
+// IsFinal reports whether k ends a run: finalize-manifest (backups) or finalize-restore.
+func (k OperationKind) IsFinal() bool {
+	return k == KindFinalizeManifest || k == KindFinalizeRestore
 }

@@ -10,7 +10,7 @@ type OperationIndex struct {
 func IndexOperations(p *Plan) OperationIndex {
 	idx := OperationIndex{byKind: map[OperationKind]map[string]int{}, finalize: -1}
 	for seq, ph := range p.Phases {
-		if ph.Kind == KindFinalizeManifest {
+		if ph.Kind.IsFinal() {
 			idx.finalize = seq
 			continue
 		}

@@ -69,3 +69,8 @@ func (p *Plan) TargetIndex() map[string]int {
 	}
 	return index
 }
+
+// IsRestore reports whether p is a restore run's plan (its last phase is finalize-restore).
+func (p *Plan) IsRestore() bool {
+	return len(p.Phases) > 0 && p.Phases[len(p.Phases)-1].Kind == KindFinalizeRestore
+}

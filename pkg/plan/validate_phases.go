@@ -100,7 +100,7 @@ func (p *Plan) checkPhaseOrder() error {
 	for i := range cutoff {
 		op := &p.Phases[i]
 		switch op.Kind {
-		case KindStop, KindCreateSnapshot, KindStart, KindDownloadSnapshot:
+		case KindStop, KindCreateSnapshot, KindStart, KindDownloadSnapshot, KindUploadSnapshot, KindLoadSnapshot:
 			return &Error{Err: ErrMutationBeforePreflight, Field: "phases", Index: i, OperationID: op.OperationID}
 		}
 	}
@@ -110,7 +110,8 @@ func (p *Plan) checkPhaseOrder() error {
 func (k OperationKind) known() bool {
 	switch k {
 	case KindValidateTopology, KindValidateControl, KindValidateSnapshotRead, KindValidateQuiescence,
-		KindStop, KindCreateSnapshot, KindStart, KindDownloadSnapshot, KindVerifyArtifact, KindFinalizeManifest:
+		KindStop, KindCreateSnapshot, KindStart, KindDownloadSnapshot, KindVerifyArtifact, KindFinalizeManifest,
+		KindUploadSnapshot, KindLoadSnapshot, KindCheckMember, KindFinalizeRestore:
 		return true
 	}
 	return false

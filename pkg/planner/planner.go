@@ -49,8 +49,11 @@ func (p *Planner) Handle(ctx context.Context, msg jetstream.Msg) error {
 	stop := worker.KeepAlive(ctx, msg, p.env.LeaseDuration()/3, nil, nil)
 	defer stop()
 	names := p.env.Store.Names
-	if msg.Subject() == names.RequestSubject() {
+	switch msg.Subject() {
+	case names.RequestSubject():
 		return p.admission.HandleRequest(ctx, msg)
+	case names.RestoreRequestSubject():
+		return p.admission.HandleRestoreRequest(ctx, msg)
 	}
 	if runID, ok := strings.CutPrefix(msg.Subject(), names.Prefix+".runs.control."); ok {
 		return p.control.Handle(ctx, runID, msg)

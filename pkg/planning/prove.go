@@ -46,3 +46,6 @@ func Journal(bp *plan.Plan, validatedAt *string) (*journal.Journal, journal.Coun
 	}
 	return j, journal.CountOps(j.Operations), nil
 }
+
+// ExpiresAt is the expiry marker of a preflight window proven at validated.
+func ExpiresAt(validated string) string { return preflight.ExpiresAt(validated) }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
@@ -23,6 +24,11 @@ import (
 func NeedsRearm(run runs.Record, recs []runstore.OpRecord) bool {
 	if run.Containment == nil {
 		return false
+	}
+	if run.Kind == runs.KindRestore { // containment ran before the first load: stop again
+		return !run.LoadsBegun && slices.ContainsFunc(recs, func(r runstore.OpRecord) bool {
+			return r.Op.Kind == plan.KindStop && r.Op.State == journal.StateCompleted
+		})
 	}
 	stopped, snapshotsDone := false, true
 	for _, r := range recs {
@@ -40,19 +46,27 @@ func Rearm(ctx context.Context, env *runenv.Env, run runs.Record, rp *runstore.R
 		return fmt.Errorf("%w: run %s needs a new quiescence, and this executor cannot delete the snapshots of the first pass; start a new run", ErrCannotRearm, run.RunID)
 	}
 	g := rp.Graph
+	kept, err := keptNodes(ctx, env, run, g, recs)
+	if err != nil {
+		return err
+	}
+	pre := premarked(g, kept)
 	for seq, r := range recs {
-		if r.Op.Kind.IsPreflight() {
+		if r.Op.Kind.IsPreflight() || kept[seq] {
 			continue
 		}
 		if _, err := env.Store.Ops.Update(ctx, runstore.OpKey(run.RunID, seq), func(o *runstore.OpRecord) error {
-			return rearmOp(env, o, g.Need(seq))
+			return rearmOp(env, o, freshDeps(g, seq, pre))
 		}); err != nil {
 			return err
 		}
 	}
 	for n := g.Ops; n < g.Nodes(); n++ {
+		if kept[n] {
+			continue
+		}
 		if _, err := env.Store.Barriers.Update(ctx, runstore.BarrierKey(run.RunID, g.BarrierName(n)), func(b *runstore.BarrierRecord) error {
-			b.Deps, b.Passed = dispatch.NewDeps(g.Need(n)), false
+			b.Deps, b.Passed = freshDeps(g, n, pre), false
 			return nil
 		}); err != nil {
 			return err
@@ -61,9 +75,9 @@ func Rearm(ctx context.Context, env *runenv.Env, run runs.Record, rp *runstore.R
 	return nil
 }
 
-func rearmOp(env *runenv.Env, o *runstore.OpRecord, need int) error {
-	o.Deps, o.Dispatched, o.Claim = dispatch.NewDeps(need), false, nil
-	if o.Op.Kind == plan.KindFinalizeManifest {
+func rearmOp(env *runenv.Env, o *runstore.OpRecord, deps dispatch.Deps) error {
+	o.Deps, o.Dispatched, o.Claim = deps, false, nil
+	if o.Op.Kind.IsFinal() {
 		return nil
 	}
 	if o.Op.Kind == plan.KindCreateSnapshot && o.BaselineRecorded {

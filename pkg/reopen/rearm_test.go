@@ -107,7 +107,7 @@ func TestRearmOp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tt.in
-			err := rearmOp(env, &got, tt.need)
+			err := rearmOp(env, &got, dispatch.NewDeps(tt.need))
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("rearmOp error = %v, want %v", err, tt.wantErr)
 			}

@@ -26,11 +26,11 @@ func decodeError(err error) error {
 // checkKeys refuses what encoding/json would let through at the top level: a value that is not
 // an object, a key that is not exactly one of the contract's names (encoding/json folds case,
 // so "RUN_ID" would set run_id) and a key given twice (the last one would win).
-func checkKeys(data []byte) error {
-	seen := make(map[string]bool, len(requestKeys))
+func checkKeys(data []byte, known map[string]bool) error {
+	seen := make(map[string]bool, len(known))
 	return eachKey(data, func(key string, _ json.RawMessage) error {
 		switch {
-		case !requestKeys[key]:
+		case !known[key]:
 			return &RequestError{Field: key, Reason: "unknown field (field names match exactly)"}
 		case seen[key]:
 			return &RequestError{Field: key, Reason: "given more than once"}

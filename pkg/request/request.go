@@ -56,15 +56,17 @@ type Request struct {
 }
 
 // requestKeys is the set of Request's JSON names: the only top-level keys a request may have.
-var requestKeys = func() map[string]bool {
+var requestKeys = jsonKeys(reflect.TypeFor[Request]())
+
+// jsonKeys is the set of a struct type's JSON field names.
+func jsonKeys(t reflect.Type) map[string]bool {
 	keys := map[string]bool{}
-	t := reflect.TypeFor[Request]()
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		keys[name] = true
 	}
 	return keys
-}()
+}
 
 // wireRequest is a Request as decoded: keep_snapshots as a pointer, so that an explicit 0 is
 // refused rather than taken for absence (null is absence, as for the other optional fields).
@@ -81,7 +83,7 @@ func DecodeRequest(data []byte) (*Request, error) {
 	if len(data) > MaxRequestBytes {
 		return nil, &RequestError{Reason: fmt.Sprintf("request of %d bytes exceeds the limit of %d bytes", len(data), MaxRequestBytes)}
 	}
-	if err := checkKeys(data); err != nil {
+	if err := checkKeys(data, requestKeys); err != nil {
 		return nil, err
 	}
 	r, err := decodeFields(data)

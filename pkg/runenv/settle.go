@@ -38,6 +38,9 @@ func (e *Env) Settle(ctx context.Context, run runs.Record) error {
 // directory of an aborted or rejected run, the partial downloads of a failed one (a retry
 // goes on from the finished ones). A completed run has none.
 func (e *Env) cleanAfter(ctx context.Context, run runs.Record, p *plan.Plan) {
+	if p.IsRestore() {
+		return // a restore's staging copies are removed by the uploads that made them
+	}
 	var ids []string
 	var err error
 	switch run.State {

@@ -8,7 +8,11 @@ import (
 
 // Plan records the plan built for a run: planning → preflight. A repeated delivery of the
 // same request finds the run in preflight with the same plan id and may go on.
-type Plan struct{ PlanID string }
+type Plan struct {
+	PlanID string
+	// Fleet, when set, names the run's fleet (a restore learns it from the backup's manifest).
+	Fleet string
+}
 
 // Name implements Event.
 func (Plan) Name() string { return "plan" }
@@ -21,6 +25,9 @@ func (e Plan) apply(r *Record) error {
 		return refuse(r, e, fmt.Sprintf("the run has plan %s", r.PlanID))
 	}
 	r.State, r.PlanID = Preflight, e.PlanID
+	if e.Fleet != "" {
+		r.Fleet = e.Fleet
+	}
 	return nil
 }
 

@@ -107,12 +107,21 @@ type Record struct {
 	// what the operator does next (DESIGN §10).
 	AttentionRequired bool    `json:"attention_required"`
 	NextAction        *string `json:"next_action"`
+	// BackupID (restores) is the run id of the backup being restored.
+	BackupID string `json:"backup_id,omitempty"`
 }
 
 // New is the record of a run just requested.
 func New(runID, fleet, network string, order dispatch.Order, onConflict, digest, now string) Record {
 	return Record{RunID: runID, Kind: KindBackup, Fleet: fleet, Network: network, State: Planning,
 		CreatedAt: now, UpdatedAt: now, Order: order, OnConflict: onConflict, RequestDigest: digest}
+}
+
+// NewRestore is the record of a restore just requested; its fleet is learnt at admission.
+func NewRestore(runID, backupID, network string, order dispatch.Order, onConflict, digest, now string) Record {
+	r := New(runID, "", network, order, onConflict, digest, now)
+	r.Kind, r.BackupID = KindRestore, backupID
+	return r
 }
 
 // NewRejected is the record of a request rejected before it had a run.

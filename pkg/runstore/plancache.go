@@ -6,12 +6,15 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/restore"
 )
 
 // RunPlan is a run's immutable part, read once per process: the plan and its graph.
 type RunPlan struct {
 	Plan  *plan.Plan
 	Graph *dispatch.Graph
+	// Restore is a restore run's document (nil for backups).
+	Restore *restore.RunDocument
 }
 
 // PlanCache keeps the plans of recent runs so that an operation costs O(1) KV reads, not a
@@ -36,6 +39,11 @@ func (c *PlanCache) Get(ctx context.Context, s *Store, runID string, order dispa
 		return nil, err
 	}
 	rp = &RunPlan{Plan: p, Graph: dispatch.Build(p, order)}
+	if p.IsRestore() {
+		if rp.Restore, err = s.LoadRestore(ctx, runID); err != nil {
+			return nil, err
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.plans == nil {

@@ -31,20 +31,25 @@ func (s *Store) SavePlan(ctx context.Context, p *plan.Plan) error {
 	if err != nil {
 		return err
 	}
+	return s.createParts(ctx, p.RunID, data)
+}
+
+// createParts writes data once at key, split over several keys when larger than planPartSize.
+func (s *Store) createParts(ctx context.Context, key string, data []byte) error {
 	if len(data) <= planPartSize {
-		return createPlanKey(ctx, s.Plans, p.RunID, data)
+		return createPlanKey(ctx, s.Plans, key, data)
 	}
 	n := 0
 	for off := 0; off < len(data); off += planPartSize {
 		n++
 		part := data[off:min(off+planPartSize, len(data))]
-		if err := createPlanKey(ctx, s.Plans, partKey(p.RunID, n), part); err != nil && !errors.Is(err, kvstore.ErrExists) {
+		if err := createPlanKey(ctx, s.Plans, partKey(key, n), part); err != nil && !errors.Is(err, kvstore.ErrExists) {
 			return err
 		}
 	}
 	sum := sha256.Sum256(data)
 	head, _ := json.Marshal(planParts{Parts: n, SHA256: hex.EncodeToString(sum[:])})
-	return createPlanKey(ctx, s.Plans, p.RunID, head)
+	return createPlanKey(ctx, s.Plans, key, head)
 }
 
 func createPlanKey(ctx context.Context, kv jetstream.KeyValue, key string, data []byte) error {
@@ -59,21 +64,28 @@ func partKey(runID string, i int) string { return fmt.Sprintf("%s.part-%06d", ru
 
 // LoadPlan reads and validates a run's plan.
 func (s *Store) LoadPlan(ctx context.Context, runID string) (*plan.Plan, error) {
-	e, err := s.Plans.Get(ctx, runID)
+	data, err := s.readParts(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Load(data)
+}
+
+// readParts reads what createParts wrote at key.
+func (s *Store) readParts(ctx context.Context, key string) ([]byte, error) {
+	e, err := s.Plans.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return nil, fmt.Errorf("plan %s: %w", runID, kvstore.ErrNotFound)
+		return nil, fmt.Errorf("plan %s: %w", key, kvstore.ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading plan %s: %w", runID, err)
+		return nil, fmt.Errorf("reading plan %s: %w", key, err)
 	}
 	data := e.Value()
 	var head planParts
 	if json.Unmarshal(data, &head) == nil && head.Parts > 0 {
-		if data, err = s.joinParts(ctx, runID, head); err != nil {
-			return nil, err
-		}
+		return s.joinParts(ctx, key, head)
 	}
-	return plan.Load(data)
+	return data, nil
 }
 
 func (s *Store) joinParts(ctx context.Context, runID string, head planParts) ([]byte, error) {

@@ -4,8 +4,11 @@ import (
 	"context"
 
 	"github.com/fleetbackup/fleetbackup/pkg/artifact"
-	"github.com/fleetbackup/fleetbackup/pkg/layout"
 )
+
+// ArtifactDirs derives and checks the staging and durable directories a record names (in
+// practice layout.ArtifactDirs under the backup root).
+type ArtifactDirs func(rec artifact.Entry, canisterID string) (staging, durable string, err error)
 
 // StagedArtifact is a target's download-journal record, checked against the plan, and the
 // directories derived for it.
@@ -15,16 +18,16 @@ type StagedArtifact struct {
 	Staging, Durable string
 }
 
-// LoadArtifact reads the record of one of the plan's targets and checks it with
-// layout.ArtifactDirs under backupRoot: a record naming other directories is refused
-// (layout.ErrUntrustedArtifact), touching nothing; the operation fails, it is not retried.
-func (s *Store) LoadArtifact(ctx context.Context, backupRoot, runID, canisterID string) (StagedArtifact, error) {
+// LoadArtifact reads the record of one of the plan's targets and checks it with dirs: a record
+// naming other directories is refused (layout.ErrUntrustedArtifact), touching nothing; the
+// operation fails, it is not retried.
+func (s *Store) LoadArtifact(ctx context.Context, runID, canisterID string, dirs ArtifactDirs) (StagedArtifact, error) {
 	key := ArtifactKey(runID, canisterID)
 	rec, err := s.Artifacts.Get(ctx, key)
 	if err != nil {
 		return StagedArtifact{}, err
 	}
-	staging, durable, err := layout.ArtifactDirs(backupRoot, runID, rec.Value, canisterID)
+	staging, durable, err := dirs(rec.Value, canisterID)
 	if err != nil {
 		return StagedArtifact{}, err
 	}

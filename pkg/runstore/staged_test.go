@@ -18,11 +18,13 @@ func TestLoadArtifactRefusesEditedPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := "renrk-eyaaa-aaaaa-aaada-cai"
+	id, root := "renrk-eyaaa-aaaaa-aaada-cai", t.TempDir()
 	if err := s.PutArtifact(ctx, "run-1", artifact.NewEntry(id, "snap-1", "../../victim", "1700000000")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.LoadArtifact(ctx, t.TempDir(), "run-1", id); !errors.Is(err, layout.ErrUntrustedArtifact) {
+	if _, err := s.LoadArtifact(ctx, "run-1", id, func(rec artifact.Entry, id string) (string, string, error) {
+		return layout.ArtifactDirs(root, "run-1", rec, id)
+	}); !errors.Is(err, layout.ErrUntrustedArtifact) {
 		t.Fatalf("err = %v, want ErrUntrustedArtifact", err)
 	}
 }

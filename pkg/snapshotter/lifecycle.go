@@ -9,6 +9,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/restoreops"
 )
 
 // Effects are the snapshotter's effects by kind.
@@ -16,7 +17,9 @@ func Effects() opworker.Effects {
 	return opworker.Effects{}.
 		Register(plan.KindStop, opworker.EffectFunc(stop)).
 		Register(plan.KindCreateSnapshot, opworker.EffectFunc(snapshot)).
-		Register(plan.KindStart, opworker.EffectFunc(start))
+		Register(plan.KindStart, opworker.EffectFunc(start)).
+		Register(plan.KindLoadSnapshot, opworker.EffectFunc(restoreops.Load)).
+		Register(plan.KindCheckMember, opworker.EffectFunc(restoreops.Check))
 }
 
 // stop stops the target, unless a takeover or retry finds it stopped already. A stop never

@@ -109,6 +109,22 @@ func (s *Stack) RunToEnd(t testing.TB, runID string, body []byte) runs.Record {
 	return rec
 }
 
+// RestoreToEnd submits a restore request and waits (bounded) for the run to reach a terminal
+// state.
+func (s *Stack) RestoreToEnd(t testing.TB, runID string, body []byte) runs.Record {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := client.SubmitRestore(ctx, s.Store, body, ""); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := client.WaitTerminal(ctx, s.Store, runID)
+	if err != nil {
+		t.Fatalf("waiting for restore %s: %v", runID, err)
+	}
+	return rec
+}
+
 // CheckAllRunning asserts that every canister of the fleet is running.
 func (f *Fleet) CheckAllRunning(t testing.TB) {
 	t.Helper()
