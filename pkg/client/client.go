@@ -37,7 +37,12 @@ func publish(ctx context.Context, s *runstore.Store, subject string, body []byte
 
 // SendControl publishes a control action for a run.
 func SendControl(ctx context.Context, s *runstore.Store, runID, action string) error {
-	body, _ := json.Marshal(runs.ControlMessage{Action: action})
+	return SendControlMessage(ctx, s, runID, runs.ControlMessage{Action: action})
+}
+
+// SendControlMessage publishes a control message for a run, e.g. {"action": "abort", "force": true}.
+func SendControlMessage(ctx context.Context, s *runstore.Store, runID string, cm runs.ControlMessage) error {
+	body, _ := json.Marshal(cm)
 	_, err := s.JS.Publish(ctx, s.Names.ControlSubject(runID), body)
 	return err
 }
