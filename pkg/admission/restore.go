@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -67,6 +68,9 @@ func (p *Admitter) admitRestore(ctx context.Context, req *request.RestoreRequest
 		return nil, err
 	}
 	if _, err := proveTargets(ctx, p.Env, &runstore.RunPlan{Plan: bp}); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(doc.Dir(), 0o755); err != nil { // prune keeps a backup a restore reads
 		return nil, err
 	}
 	if err := p.Env.Store.SaveRestore(ctx, doc); err != nil && !errors.Is(err, runstore.ErrExists) {

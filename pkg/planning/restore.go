@@ -17,6 +17,10 @@ import (
 // readiness) and builds the run's document and pipeline plan; fleet names the fleet of a source root. It touches
 // no canister. Everything wrong is a *request.RequestError.
 func PlanRestore(req *request.RestoreRequest, backupRoot string, fleet func(sourceRoot string) string) (*restore.RunDocument, *plan.Plan, error) {
+	if backupRoot == "" {
+		return nil, nil, &request.RequestError{Field: "backup",
+			Reason: "this planner has no backup root (--backup-root): it cannot read backups to restore"}
+	}
 	dir := filepath.Join(backupRoot, req.Backup)
 	if _, err := os.Stat(dir); err != nil {
 		return nil, nil, &request.RequestError{Field: "backup", Reason: fmt.Sprintf("no backup %s under the backup root", req.Backup), Err: err}

@@ -2,6 +2,7 @@ package restore
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 )
@@ -21,6 +22,12 @@ type RunDocument struct {
 	Plan                  *Plan    `json:"plan"`
 	Journal               *Journal `json:"journal"`
 }
+
+// RestoresDir is the directory of a backup under which each restore from it keeps its files.
+const RestoresDir = "restores"
+
+// Dir is `<backup dir>/restores/<run_id>`: the restore's documents and its staging copies.
+func (d *RunDocument) Dir() string { return filepath.Join(d.BackupDir, RestoresDir, d.RunID) }
 
 // Operation returns the restore operation behind pipeline sequence seq.
 func (d *RunDocument) Operation(seq int) (*Operation, error) {

@@ -15,8 +15,8 @@ import (
 
 // Files a restore writes under `<backup-root>/<backup>/restores/<run_id>/` (DESIGN §10).
 const (
-	PlanFile    = "restore-plan.json"
-	JournalFile = "restore-apply-journal.json"
+	PlanFile    = restore.PlanFile
+	JournalFile = restore.JournalFile
 )
 
 // Finalize is the finalize-restore effect: it exports the restore's plan and apply journal, then
@@ -50,9 +50,7 @@ func (Finalize) Finish(ctx context.Context, j *opworker.Job) error {
 }
 
 // Dir is where a restore run's documents are written.
-func Dir(doc *restore.RunDocument, runID string) string {
-	return filepath.Join(doc.BackupDir, "restores", runID)
-}
+func Dir(doc *restore.RunDocument, runID string) string { return doc.Dir() }
 
 // selfOutcome stands for the outcome of the operation exporting the journal, not yet recorded:
 // finalize's completion, or the failure that stops a restore for the operator.

@@ -13,7 +13,7 @@ import (
 // RestoresDir is the subdirectory of a backup directory where restores export their plan and
 // apply journal, one directory per restore run: <backup>/restores/<restore run id>/
 // (docs/restore.md).
-const RestoresDir = "restores"
+const RestoresDir = restore.RestoresDir
 
 // ReadingRestores lists the restores that may be reading the backup directory dir, so that prune
 // leaves it alone. A restore is every entry of dir/restores/; it has finished only when it is a
@@ -21,9 +21,9 @@ const RestoresDir = "restores"
 // completed. Anything else (no journal yet, a journal exported when the restore stopped for
 // attention, an unreadable one, a stray file) counts as reading the backup.
 //
-// The restore pipeline is not built yet (docs/restore.md): nothing writes restores/ today, so
-// this rule only guards the layout the pipeline is specified to write. A restores/ that cannot
-// be read is reported as one restore, "restores", to stay on the safe side.
+// The planner creates a restore's directory when it admits the restore, before anything is
+// uploaded. A restores/ that cannot be read is reported as one restore, "restores", to stay on
+// the safe side.
 func ReadingRestores(dir string) []string {
 	entries, err := os.ReadDir(filepath.Join(dir, RestoresDir))
 	if errors.Is(err, fs.ErrNotExist) {
