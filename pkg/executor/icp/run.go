@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -35,13 +36,13 @@ func (e *Executor) run(ctx context.Context, kind string, args []string) ([]byte,
 	cmd := exec.CommandContext(cctx, e.cfg.Binary, argv...)
 	cmd.Dir = e.cfg.ProjectRoot
 	cmd.Env = e.env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = procAttr()
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = waitDelay
 	stdout, stderr := &capped{limit: maxStdout}, &capped{limit: maxStderr}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 
-	err := cmd.Run()
+	err := runOnLockedThread(cmd)
 	if errors.Is(err, exec.ErrWaitDelay) {
 		// icp exited 0 but something it started held the output pipes past waitDelay: the
 		// output so far is its output (a truncated one fails to parse).
@@ -109,4 +110,17 @@ func (c *capped) Write(p []byte) (int, error) {
 	}
 	c.buf = append(c.buf, p...)
 	return len(p), nil
+}
+
+// runOnLockedThread runs cmd from a goroutine locked to its OS thread until the child exits:
+// the parent-death signal of procAttr follows the thread that started the child, not the
+// process, so that thread must stay alive (and not end with another locked goroutine) meanwhile.
+func runOnLockedThread(cmd *exec.Cmd) error {
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		done <- cmd.Run()
+	}()
+	return <-done
 }
