@@ -1,6 +1,7 @@
 package request_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -56,4 +57,32 @@ func TestDecodeRestoreRequestRefuses(t *testing.T) {
 	if _, err := request.DecodeRestoreRequest([]byte(big)); err == nil {
 		t.Fatal("a body over the limit was accepted")
 	}
+}
+
+// Any body either decodes to a request whose re-marshalled form decodes to the same digest, or
+// is a *RequestError: no panic, no other error type.
+func FuzzDecodeRestoreRequest(f *testing.F) {
+	for _, seed := range []string{`{"backup": "b"}`, `{"backup": "b", "order": "strict", "keep_uploaded_snapshots": true}`,
+		`{"backup": "b", "mapping": {"members": [{"source_canister": "aaaaa-aa", "target_canister": "aaaaa-aa"}]}}`,
+		`{"BACKUP": "b"}`, `null`, `[]`, `{"backup": 5}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		req, err := request.DecodeRestoreRequest(data)
+		if err != nil {
+			var re *request.RequestError
+			if !errors.As(err, &re) {
+				t.Fatalf("error %v is a %T", err, err)
+			}
+			return
+		}
+		again, err := json.Marshal(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := request.DecodeRestoreRequest(again)
+		if err != nil || back.Digest() != req.Digest() {
+			t.Fatalf("re-marshalled request %s: %v, digest changed", again, err)
+		}
+	})
 }
