@@ -75,3 +75,40 @@ func TestDemoRefusesABadSelection(t *testing.T) {
 	wantCode(t, r, 2)
 	wantIn(t, "stderr", r.stderr, "no_such_role")
 }
+
+// `demo --restore` backs up, changes the backed-up canisters, restores them through the same
+// installation and shows, per canister, that the restored content is the backed-up one.
+func TestDemoRestoreBringsTheContentBack(t *testing.T) {
+	out := t.TempDir()
+	r := fb(t, "", append([]string{"demo", "--restore", "--out", out}, fastSim...)...)
+	wantCode(t, r, 0)
+	wantIn(t, "demo --restore output", r.stdout, "25/25 operations done", "all 4 backed-up canisters are running again",
+		"✓ content changed on all 4 canisters", "upload    user_hub", "load      user_shard_1", "check     user_shard_3",
+		"(restore of backup demo-", "restore-apply-journal.json", "BACKED UP     CHANGED       RESTORED",
+		"✓ all 4 restored canisters match their backed-up content, and all 4 are running")
+	rows := 0
+	for line := range strings.SplitSeq(r.stdout, "\n") {
+		f := strings.Fields(line)
+		if len(f) != 7 || f[5] != "✓" || f[6] != "matches" {
+			continue
+		}
+		rows++
+		if backedUp, changed, restored := f[2], f[3], f[4]; backedUp != restored || backedUp == changed {
+			t.Errorf("row %q: backed up %s, changed %s, restored %s", line, backedUp, changed, restored)
+		}
+	}
+	if rows != 4 {
+		t.Fatalf("want 4 content rows, got %d:\n%s", rows, r.stdout)
+	}
+	// Without --restore the demo restores nothing.
+	if strings.Contains(demoBackupOutput(t), "Restoring backup") {
+		t.Fatalf("plain demo restored:\n%s", demoResult.stdout)
+	}
+}
+
+// demoBackupOutput is the shared plain demo's standard output.
+func demoBackupOutput(t *testing.T) string {
+	t.Helper()
+	demoBackup(t)
+	return demoResult.stdout
+}

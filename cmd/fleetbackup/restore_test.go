@@ -72,7 +72,7 @@ func TestRestorePlanPrintsThePhases(t *testing.T) {
 	wantIn(t, "restore plan", r.stdout, "Restore plan for backup "+filepath.Base(dir), "nothing was touched",
 		"layout integrity: manifest and download journal agree, 4 artifacts re-hashed",
 		"upload-snapshot", "load-snapshot", "check-member", "finalize-restore", "user_shard_3",
-		"21 operations in 6 phases for 4 members, order parallel", "`fleetbackup restore run`) is not built yet")
+		"21 operations in 6 phases for 4 members, order parallel", "Run it: fleetbackup restore run "+filepath.Base(dir)+" (")
 	last := -1
 	for _, head := range restorePhaseHeads {
 		at := strings.Index(r.stdout, head)
@@ -85,7 +85,8 @@ func TestRestorePlanPrintsThePhases(t *testing.T) {
 	root, id := filepath.Dir(dir), filepath.Base(dir)
 	r = fb(t, "", "restore", "plan", "--backup-root", root, id, "--order", "strict")
 	wantCode(t, r, 0)
-	wantIn(t, "restore plan by run id", r.stdout, "strict: 1 operation(s) may start at once", "6 finalize")
+	wantIn(t, "restore plan by run id", r.stdout, "strict: 1 operation(s) may start at once", "6 finalize",
+		"Run it: fleetbackup restore run "+id+" --order strict (")
 	r = fbWithEnv(t, []string{"FLEETBACKUP_BACKUP_ROOT=" + root}, "restore", "plan", id, "--no-verify")
 	wantCode(t, r, 0)
 	wantIn(t, "restore plan --no-verify", r.stdout, "layout integrity skipped", "4 artifacts match the manifest's SHA-256")

@@ -64,7 +64,7 @@ func (p *Admitter) admitRestore(ctx context.Context, req *request.RestoreRequest
 	if err != nil {
 		return nil, err
 	}
-	if _, err := p.Env.Apply(ctx, req.RunID, runs.Plan{PlanID: bp.PlanID, Fleet: bp.Fleet}); err != nil {
+	if _, err := p.Env.Apply(ctx, req.RunID, runs.Plan{PlanID: bp.PlanID, Fleet: bp.Fleet, Network: bp.Network}); err != nil {
 		return nil, err
 	}
 	if _, err := proveTargets(ctx, p.Env, &runstore.RunPlan{Plan: bp}); err != nil {

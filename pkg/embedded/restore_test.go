@@ -33,7 +33,7 @@ func TestRestoreRoundTripEmbedded(t *testing.T) {
 			}
 			body := embeddedtest.Request(t, map[string]any{"run_id": "restore-1", "backup": "backup-1", "order": order})
 			rec := mustComplete(t, st.RestoreToEnd(t, "restore-1", body))
-			if rec.Kind != runs.KindRestore || rec.BackupID != "backup-1" || rec.AttentionRequired {
+			if rec.Kind != runs.KindRestore || rec.BackupID != "backup-1" || rec.AttentionRequired || rec.Network != "local" || rec.Fleet != "demo" {
 				t.Fatalf("restore record: %+v", rec)
 			}
 			if got := contents(t, f, targets); !equalMaps(got, contentBefore) {

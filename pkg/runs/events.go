@@ -10,8 +10,9 @@ import (
 // same request finds the run in preflight with the same plan id and may go on.
 type Plan struct {
 	PlanID string
-	// Fleet, when set, names the run's fleet (a restore learns it from the backup's manifest).
-	Fleet string
+	// Fleet and Network, when set, name the run's fleet and network where the record has none
+	// (a restore learns them from the backup).
+	Fleet, Network string
 }
 
 // Name implements Event.
@@ -27,6 +28,9 @@ func (e Plan) apply(r *Record) error {
 	r.State, r.PlanID = Preflight, e.PlanID
 	if e.Fleet != "" {
 		r.Fleet = e.Fleet
+	}
+	if r.Network == "" {
+		r.Network = e.Network
 	}
 	return nil
 }

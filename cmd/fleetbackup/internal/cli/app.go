@@ -120,7 +120,8 @@ func printTopUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.Name, c.Summary)
 	}
-	b.WriteString("\nStart here:\n  fleetbackup demo        a complete backup of a simulated fleet, in seconds\n")
+	b.WriteString("\nStart here:\n  fleetbackup demo             a complete backup of a simulated fleet, in seconds\n")
+	b.WriteString("  fleetbackup demo --restore   the same, then change the fleet and restore it from the backup\n")
 	b.WriteString("\nRun `fleetbackup <command> --help` for a command's flags and an example.\n")
 	b.WriteString("Exit status: 0 success, 1 the run or check failed, 2 bad usage or input.\n")
 	io.WriteString(w, b.String())

@@ -23,10 +23,12 @@ func retryCommand() *command {
 		Summary: "move a run's failed operations back to ready and follow the run again",
 		About: `Retry publishes a retry control message for the run (<prefix>.runs.control.<run_id>): the
 planner moves the failed operations back to ready and resumes the run, which retry then follows
-like watch. Exit status: 0 when the run completed, 1 otherwise (also when the planner refuses).`,
+like watch. A restore that stopped for the operator after its loads began (attention required)
+continues forward from where it stopped. Exit status: 0 when the run completed, 1 otherwise (also
+when the planner refuses).`,
 		Example: `fleetbackup retry nightly-2026-11-26`,
 		Run: func(ctx context.Context, inv *invocation) error {
-			return runControl(ctx, inv, runs.ActionRetry, runs.Completed)
+			return runControl(ctx, inv, runs.ControlMessage{Action: runs.ActionRetry}, nil, runs.Completed)
 		},
 	}
 }
@@ -38,18 +40,27 @@ func abortCommand() *command {
 		Summary: "stop dispatching a run, restart what it stopped, and follow it to aborted",
 		About: `Abort publishes an abort control message for the run: the planner stops dispatching its
 operations, starts again the canisters it stopped, and leaves the run aborted. Abort follows the
-run until then. Exit status: 0 when the run is aborted, 1 otherwise (also when the planner refuses).`,
-		Example: `fleetbackup abort nightly-2026-11-26`,
+run until then.
+
+A restore whose loads have begun may have left the fleet mixed (some canisters restored, some
+not); the planner aborts it only with --force ({"action": "abort", "force": true}), which starts
+its canisters as they are. Without --force such an abort is refused; ` + "`fleetbackup retry`" + ` continues
+the restore forward instead. --force changes nothing for a backup or a restore before its loads.
+Exit status: 0 when the run is aborted, 1 otherwise (also when the planner refuses).`,
+		Example: `fleetbackup abort nightly-2026-11-26
+fleetbackup abort --force restore-nightly-1`,
 		Run: func(ctx context.Context, inv *invocation) error {
-			return runControl(ctx, inv, runs.ActionAbort, runs.Aborted)
+			force := inv.fs.Bool("force", false, "abort even a restore whose loads have begun (the fleet may be mixed): its canisters are started as they are")
+			return runControl(ctx, inv, runs.ControlMessage{Action: runs.ActionAbort}, force, runs.Aborted)
 		},
 	}
 }
 
-// runControl publishes a control action, then follows the run until it has left the state it
-// was in and reached a terminal one. A refusal from the planner ends it at once; so does
-// silence: no answer and no change within --timeout.
-func runControl(ctx context.Context, inv *invocation, action string, want runs.State) error {
+// runControl publishes a control message (with Force when force is set once the flags are
+// parsed), then follows the run until it has left the state it was in and reached a terminal
+// one. A refusal from the planner ends it at once; so does silence: no answer and no change
+// within --timeout.
+func runControl(ctx context.Context, inv *invocation, cm runs.ControlMessage, force *bool, want runs.State) error {
 	ff := addFollowFlags(inv.fs)
 	timeout := inv.fs.Duration("timeout", 30*time.Second, "give up when the planner neither answers nor moves the run within `DURATION`")
 	runID, c, err := connectForRun(ctx, inv, ff.cfg)
@@ -64,15 +75,16 @@ func runControl(ctx context.Context, inv *invocation, action string, want runs.S
 	if err != nil {
 		return err
 	}
+	cm.Force = force != nil && *force
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	guard, err := sendControl(ctx, c, runID, action, *timeout, cancel)
+	guard, err := sendControl(ctx, c, runID, cm, *timeout, cancel)
 	if err != nil {
 		return err
 	}
 	m, err := follow(ctx, inv, c.store, runID, ff, guard.until(before.State))
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
-		return &FailedError{Say: cause.Error()}
+		return &FailedError{Say: cause.Error() + forceHint(before, cm)}
 	}
 	if err != nil {
 		return err
@@ -111,14 +123,15 @@ func (g *controlGuard) hasMoved() bool {
 
 // sendControl publishes the action with a reply subject for the planner's answer, and cancels
 // ctx with the reason when the planner refuses, or says nothing while the run stays put.
-func sendControl(ctx context.Context, c *conn, runID, action string, timeout time.Duration,
+func sendControl(ctx context.Context, c *conn, runID string, cm runs.ControlMessage, timeout time.Duration,
 	cancel context.CancelCauseFunc) (*controlGuard, error) {
+	action := cm.Action
 	inbox := nats.NewInbox()
 	sub, err := c.nc.SubscribeSync(inbox)
 	if err != nil {
 		return nil, err
 	}
-	body, _ := json.Marshal(runs.ControlMessage{Action: action})
+	body, _ := json.Marshal(cm)
 	msg := &nats.Msg{Subject: c.store.Names.ControlSubject(runID), Data: body, Header: nats.Header{}}
 	msg.Header.Set(reply.Header, inbox)
 	if _, err := c.store.JS.PublishMsg(ctx, msg); err != nil {
@@ -145,4 +158,14 @@ func sendControl(ctx context.Context, c *conn, runID, action string, timeout tim
 		}
 	}()
 	return g, nil
+}
+
+// forceHint points at --force when an abort without it was refused on a restore whose loads
+// have begun.
+func forceHint(before runs.Record, cm runs.ControlMessage) string {
+	if cm.Action != runs.ActionAbort || cm.Force || !before.LoadsBegun {
+		return ""
+	}
+	return fmt.Sprintf("\n  abort it anyway, starting the canisters as they are: fleetbackup abort --force %s"+
+		"\n  or continue it forward:                             fleetbackup retry %s", before.RunID, before.RunID)
 }

@@ -26,6 +26,7 @@ var demoLatency = map[string]time.Duration{
 	sim.KindStop: 150 * time.Millisecond, sim.KindStart: 120 * time.Millisecond,
 	sim.KindSnapshot: 250 * time.Millisecond, sim.KindDownload: 1500 * time.Millisecond,
 	sim.KindStatus: 5 * time.Millisecond, sim.KindRegistry: 20 * time.Millisecond,
+	sim.KindUpload: 800 * time.Millisecond, sim.KindLoad: 150 * time.Millisecond, // --restore only
 }
 
 func demoCommand() *command {
@@ -36,8 +37,14 @@ func demoCommand() *command {
 this process, on a simulated fleet of twelve canisters over three levels, backs up the subtree
 of --selector (stop top-down, snapshot, start bottom-up, download, verify, finalize) with live
 progress, prints a summary and the backup directory, and checks that directory as
-` + "`fleetbackup verify`" + ` does. The backup stays in --out; everything else is temporary.`,
+` + "`fleetbackup verify`" + ` does. The backup stays in --out; everything else is temporary.
+
+With --restore it goes on: it changes the content of every backed-up canister (as using the
+fleet would), restores the backup through the same installation (upload, stop, load, start,
+check, finalize) with live progress, and shows each canister's content when backed up, after the
+change and after the restore, which must match the backup's.`,
 		Example: `fleetbackup demo
+fleetbackup demo --restore
 fleetbackup demo --selector game_hub --out /tmp/backups --sim-artifact-bytes 8388608`,
 		Run: runDemo,
 	}
@@ -45,7 +52,7 @@ fleetbackup demo --selector game_hub --out /tmp/backups --sim-artifact-bytes 838
 
 type demoFlags struct {
 	out, scope, selector, order string
-	verbose                     bool
+	verbose, restore            bool
 	sim                         *sim.Config
 }
 
@@ -56,6 +63,7 @@ func runDemo(ctx context.Context, inv *invocation) error {
 	inv.fs.StringVar(&f.selector, "selector", "user_hub", "`ROLE` or principal of the selected canister")
 	inv.fs.StringVar(&f.order, "order", "parallel", "`ORDER`: parallel or strict")
 	inv.fs.BoolVar(&f.verbose, "verbose", false, "log what the services do on standard error")
+	inv.fs.BoolVar(&f.restore, "restore", false, "after the backup, change the backed-up canisters, restore them from the backup and show their content is back")
 	f.sim = sim.RegisterFlags(inv.fs)
 	setUsage(inv.fs, "sim-artifact-bytes", "simulated fleet: memory bytes per snapshot (default 2 MiB for the demo)")
 	setUsage(inv.fs, "sim-latency", "simulated fleet: call latencies `KIND=DURATION,...` (stop, start, snapshot, download, status, registry; default: a demo's, e.g. download=1.5s)")
@@ -96,6 +104,12 @@ func demo(ctx context.Context, inv *invocation, f *demoFlags) error {
 		return err
 	}
 	printFleet(inv.Stdout, rt.fleet, p, f.sim.ArtifactBytes)
+	var backedUp []string // each target's content when backed up, for --restore
+	if f.restore {
+		if backedUp, err = demoContents(rt, p); err != nil {
+			return err
+		}
+	}
 	body, err := jsonMarshal(req)
 	if err != nil {
 		return err
@@ -110,7 +124,10 @@ func demo(ctx context.Context, inv *invocation, f *demoFlags) error {
 	if err := runOutcome(m, runs.Completed, false); err != nil {
 		return err
 	}
-	return demoCheck(inv, rt, p, filepath.Join(out, req.RunID))
+	if err := demoCheck(inv, rt, p, filepath.Join(out, req.RunID)); err != nil || !f.restore {
+		return err
+	}
+	return demoRestore(ctx, inv, rt, p, f, req.RunID, backedUp)
 }
 
 // demoRequest describes the demo's run and plans it once here, so that a bad selection is

@@ -98,6 +98,7 @@ func printDev(w io.Writer, rt *installation, rc runtimeConfig, temporary bool) {
 	fmt.Fprintf(&b, "  fleetbackup run --nats-url %s --prefix %s --backup-root %s --fleet demo --network local --root %s --selector %s\n",
 		url, names.Prefix, rc.backupRoot, root, selector)
 	fmt.Fprintf(&b, "  fleetbackup list --nats-url %s --prefix %s\n", url, names.Prefix)
+	fmt.Fprintf(&b, "  fleetbackup restore run <run id of a completed backup> --nats-url %s --prefix %s\n", url, names.Prefix)
 	fmt.Fprintf(&b, "  nats --server %s pub %s '{\"fleet\":\"demo\",\"network\":\"local\",\"root_canister_id\":\"%s\",\"selector\":\"%s\"}'\n",
 		url, names.RequestSubject(), root, selector)
 	fmt.Fprintf(&b, "  nats --server %s kv watch %s\n\nPress Ctrl-C to stop.\n", url, names.RunsBucket())

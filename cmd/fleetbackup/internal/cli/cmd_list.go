@@ -17,11 +17,13 @@ func listCommand() *command {
 	return &command{
 		Name:    "list",
 		Summary: "list the installation's runs, newest first",
-		About: `List prints every run record of the installation (<prefix>_runs), newest first: run id, state,
-fleet, network, operations done and when it last changed. --state keeps the runs in one state;
+		About: `List prints every run record of the installation (<prefix>_runs), newest first: run id, kind
+(backup or restore), state, fleet, network, operations done and when it last changed; a NOTE
+column names the backup a restore restores, and says when a restore waits for the operator
+(attention required). --state keeps the runs in one state, --kind the backups or the restores;
 --json prints the records as a JSON array.`,
 		Example: `fleetbackup list
-fleetbackup list --state failed --json`,
+fleetbackup list --kind restore --state failed --json`,
 		Run: runList,
 	}
 }
@@ -29,12 +31,16 @@ fleetbackup list --state failed --json`,
 func runList(ctx context.Context, inv *invocation) error {
 	cfg := addNATSFlags(inv.fs)
 	asJSON := inv.fs.Bool("json", false, "print the run records as a JSON array")
-	state := inv.fs.String("state", "", "only runs in `STATE` (planning, preflight, running, completed, failed, aborted, rejected)")
+	state := inv.fs.String("state", "", "only runs in `STATE` (planning, preflight, queued, running, completed, failed, aborted, rejected)")
+	kind := inv.fs.String("kind", "", "only runs of `KIND` (backup or restore)")
 	if _, err := inv.parse(0, 0, natsFlagNames...); err != nil {
 		return err
 	}
 	if *state != "" && !slices.Contains(runStates, runs.State(*state)) {
 		return usagef("unknown --state %q", *state)
+	}
+	if *kind != "" && *kind != runs.KindBackup && *kind != runs.KindRestore {
+		return usagef("unknown --kind %q (want backup or restore)", *kind)
 	}
 	c, err := connect(ctx, cfg)
 	if err != nil {
@@ -44,6 +50,9 @@ func runList(ctx context.Context, inv *invocation) error {
 	recs, err := listRuns(ctx, c.store, runs.State(*state))
 	if err != nil {
 		return err
+	}
+	if *kind != "" {
+		recs = slices.DeleteFunc(recs, func(r runs.Record) bool { return kindOf(r) != *kind })
 	}
 	if *asJSON {
 		return writeJSON(inv.Stdout, recs)
@@ -86,10 +95,26 @@ func printRuns(w io.Writer, recs []runs.Record) {
 		io.WriteString(w, "no runs\n")
 		return
 	}
-	t := newTable("RUN", "STATE", "FLEET", "NETWORK", "OPERATIONS", "UPDATED")
+	t := newTable("RUN", "KIND", "STATE", "FLEET", "NETWORK", "OPERATIONS", "UPDATED")
+	if slices.ContainsFunc(recs, func(r runs.Record) bool { return listNote(r) != "" }) {
+		t.rows[0] = append(t.rows[0], "NOTE")
+	}
 	for _, r := range recs {
-		t.row(r.RunID, string(r.State), r.Fleet, r.Network,
-			fmt.Sprintf("%d/%d", r.Counts.Completed+r.Counts.Skipped, r.Counts.Total), r.UpdatedAt)
+		t.row(r.RunID, kindOf(r), string(r.State), r.Fleet, r.Network,
+			fmt.Sprintf("%d/%d", r.Counts.Completed+r.Counts.Skipped, r.Counts.Total), r.UpdatedAt, listNote(r))
 	}
 	io.WriteString(w, t.String())
+}
+
+// listNote is a run's NOTE cell: the backup a restore restores, and whether it waits for the
+// operator.
+func listNote(r runs.Record) string {
+	var parts []string
+	if r.BackupID != "" {
+		parts = append(parts, "from "+r.BackupID)
+	}
+	if r.AttentionRequired {
+		parts = append(parts, "ATTENTION: retry or abort --force")
+	}
+	return strings.Join(parts, "; ")
 }

@@ -5,32 +5,23 @@ import (
 	"strings"
 )
 
-// restoreRunNotBuilt is what `fleetbackup restore run` says: the pipeline that runs a restore
-// (issue 11, items 2–5) does not exist yet, so the command refuses instead of pretending.
-const restoreRunNotBuilt = "running a restore is not built yet: nothing was published or touched. " +
-	"Only the dry run exists: `fleetbackup restore plan <backup>` admits the backup and prints the plan"
-
-// notBuiltError is a command that exists in the contract but not in this program; it exits 2.
-type notBuiltError struct{ say string }
-
-// Error says what is not built.
-func (e *notBuiltError) Error() string { return e.say }
-
-// Unwrap returns ErrInput: the request cannot be served (exit status 2).
-func (e *notBuiltError) Unwrap() error { return ErrInput }
-
 func restoreCommand() *command {
 	return &command{
 		Name:    "restore",
-		Args:    "plan <backup>",
-		Summary: "dry-run a restore from a backup (`restore plan`); `restore run` is not built yet",
-		About: `Restore brings a fleet back from a backup directory (DESIGN §10, docs/restore.md). Subcommands:
+		Args:    "plan|run <backup>",
+		Summary: "restore a fleet from a backup (`restore run`), or dry-run it (`restore plan`)",
+		About: `Restore brings a fleet back from a backup (DESIGN §10, docs/restore.md). Subcommands:
   plan <backup>   dry run: admit the backup (layout integrity, manifest, every artifact re-hashed,
                   mapping, plan) and print the restore's phases, or restore-plan.json with --json.
                   It needs no NATS and touches no canister. See ` + "`fleetbackup restore plan --help`" + `.
-  run <backup>    NOT BUILT YET: running a restore on the pipeline does not exist; it exits 2.`,
+  run <backup>    restore on the pipeline: publish a restore request for the backup (its run id
+                  under the installation's backup root) and follow it with live progress (upload,
+                  stop, load, start, check, finalize). See ` + "`fleetbackup restore run --help`" + `.
+A restore shows up in watch, status and list like a backup (kind restore). Once its loads have
+begun, a failed restore waits for the operator: ` + "`fleetbackup retry <run_id>`" + ` continues it forward,
+` + "`fleetbackup abort --force <run_id>`" + ` ends it and starts the canisters as they are.`,
 		Example: `fleetbackup restore plan backups/nightly-2026-11-26
-fleetbackup restore plan --backup-root /backups nightly-2026-11-26 --json > restore-plan.json`,
+fleetbackup restore run nightly-2026-11-26 --nats-url nats://127.0.0.1:4222`,
 		Run: runRestore,
 	}
 }
@@ -53,7 +44,7 @@ finalize) with each operation's kind, canister and role; --json prints restore-p
 rejection names the step and what is wrong (a changed artifact, a missing one, an edited manifest,
 a mapping that misses a member or names a canister twice) and exits 1.
 
-Running a restore (` + "`fleetbackup restore run`" + `) is not built yet.`,
+To run the restore: ` + "`fleetbackup restore run <run id of the backup>`" + ` (same --mapping and --order).`,
 		Example: `fleetbackup restore plan backups/nightly-2026-11-26
 fleetbackup restore plan --backup-root /backups nightly-2026-11-26 --mapping mapping.json
 fleetbackup restore plan --json backups/nightly-2026-11-26 | jq '.members[] | {source_canister, target_canister}'`,
@@ -71,14 +62,14 @@ func runRestore(ctx context.Context, inv *invocation) error {
 			inv.cmd, inv.args = restorePlanCommand(), inv.args[1:]
 			return inv.cmd.Run(ctx, inv)
 		case sub == "run":
-			inv.cmd = &command{Name: "restore run", Args: "<backup>", About: restoreRunNotBuilt}
-			return &notBuiltError{say: restoreRunNotBuilt}
+			inv.cmd, inv.args = restoreRunCommand(), inv.args[1:]
+			return inv.cmd.Run(ctx, inv)
 		case !strings.HasPrefix(sub, "-"):
-			return usagef("unknown restore subcommand %q (want plan; run is not built yet)", sub)
+			return usagef("unknown restore subcommand %q (want plan or run)", sub)
 		}
 	}
 	if _, err := inv.parse(0, 0); err != nil {
 		return err
 	}
-	return usagef("missing subcommand: plan <backup> (run is not built yet)")
+	return usagef("missing subcommand: plan <backup> or run <backup>")
 }

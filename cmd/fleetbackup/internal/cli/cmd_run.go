@@ -63,28 +63,42 @@ func runRun(ctx context.Context, inv *invocation) error {
 // submit publishes the request unless its run exists already: the same request is followed
 // again, another request under the same run id is refused.
 func submit(ctx context.Context, inv *invocation, store *runstore.Store, req *request.Request, quiet bool) error {
-	digest := req.Digest()
-	cur, err := store.Runs.Get(ctx, req.RunID)
+	body, err := jsonMarshal(req)
+	if err != nil {
+		return err
+	}
+	sub := submission{kind: "run", runID: req.RunID, digest: req.Digest(), body: body,
+		subject: store.Names.RequestSubject(), publish: client.Submit}
+	return submitOnce(ctx, inv, store, sub, quiet)
+}
+
+// submission is a request to publish once: a backup's or a restore's.
+type submission struct {
+	kind, runID, digest, subject string // kind: "run" or "restore", as the messages name it
+	body                         []byte
+	publish                      func(ctx context.Context, s *runstore.Store, body []byte, msgID string) error
+}
+
+// submitOnce publishes a request unless its run exists already: the same request (same digest)
+// is followed again, another request under the same run id is refused (exit status 2).
+func submitOnce(ctx context.Context, inv *invocation, store *runstore.Store, sub submission, quiet bool) error {
+	cur, err := store.Runs.Get(ctx, sub.runID)
 	switch {
-	case err == nil && cur.Value.RequestDigest != digest:
-		return &InputError{What: "--run-id " + req.RunID, Err: errors.New("a run with this id exists already, for another request")}
+	case err == nil && cur.Value.RequestDigest != sub.digest:
+		return &InputError{What: "--run-id " + sub.runID, Err: errors.New("a run with this id exists already, for another request")}
 	case err == nil:
 		if !quiet {
-			fmt.Fprintf(inv.Stdout, "run %s exists already for this request; following it\n", req.RunID)
+			fmt.Fprintf(inv.Stdout, "%s %s exists already for this request; following it\n", sub.kind, sub.runID)
 		}
 		return nil
 	case !errors.Is(err, kvstore.ErrNotFound):
 		return err
 	}
-	body, err := jsonMarshal(req)
-	if err != nil {
-		return err
-	}
-	if err := client.Submit(ctx, store, body, req.RunID+"-"+digest[:16]); err != nil {
-		return fmt.Errorf("publishing to %s: %w (are the services running?)", store.Names.RequestSubject(), err)
+	if err := sub.publish(ctx, store, sub.body, sub.runID+"-"+sub.digest[:16]); err != nil {
+		return fmt.Errorf("publishing to %s: %w (are the services running?)", sub.subject, err)
 	}
 	if !quiet {
-		fmt.Fprintf(inv.Stdout, "submitted run %s to %s\n", req.RunID, store.Names.RequestSubject())
+		fmt.Fprintf(inv.Stdout, "submitted %s %s to %s\n", sub.kind, sub.runID, sub.subject)
 	}
 	return nil
 }

@@ -18,9 +18,12 @@ func statusCommand() *command {
 		Name:    "status",
 		Args:    "<run_id>",
 		Summary: "print a run's record: state, operation counts, backup directory, failures",
-		About: `Status prints the run record the installation keeps in KV (<prefix>_runs/<run_id>): its state,
-its operations by state, whether canisters may still be stopped, and where its backup is. For a
-run with failed operations it lists them with their reasons. --json prints the record as stored.`,
+		About: `Status prints the run record the installation keeps in KV (<prefix>_runs/<run_id>): its kind
+(backup or restore), its state, its operations by state, whether canisters may still be stopped,
+and where its backup is. For a restore it names the backup it restores, whether its loads have
+begun, where its documents are, and when it waits for the operator (attention required) what to
+do next. For a run with failed operations it lists them with their reasons. --json prints the
+record as stored.`,
 		Example: `fleetbackup status nightly-2026-11-26
 fleetbackup status nightly-2026-11-26 --json | jq -r .state`,
 		Run: runStatus,
@@ -73,10 +76,13 @@ func failedOps(ctx context.Context, store *runstore.Store, rec runs.Record) []jo
 
 func printStatus(w io.Writer, r runs.Record, failed []journal.Operation) {
 	c := r.Counts
-	lines := [][2]string{
-		{"run", r.RunID},
-		{"state", string(r.State)},
-		{"fleet", fmt.Sprintf("%s on %s", r.Fleet, r.Network)},
+	restore := kindOf(r) == runs.KindRestore
+	lines := [][2]string{{"run", r.RunID}, {"kind", kindOf(r)}, {"state", string(r.State)}}
+	if restore {
+		lines = append(lines, [2]string{"backup", orNone(r.BackupID)})
+	}
+	lines = append(lines, [][2]string{
+		{"fleet", fleetText(r)},
 		{"plan", orNone(r.PlanID)},
 		{"order", string(r.Order)},
 		{"operations", fmt.Sprintf("%d/%d done (ready %d, pending %d, blocked %d, failed %d, skipped %d)",
@@ -84,7 +90,26 @@ func printStatus(w io.Writer, r runs.Record, failed []journal.Operation) {
 		{"restart", restartText(r.RestartRequired)},
 		{"created", r.CreatedAt},
 		{"updated", r.UpdatedAt},
+	}...)
+	if restore {
+		lines = append(lines, restoreStatusLines(r)...)
+	} else {
+		lines = append(lines, backupStatusLines(r)...)
 	}
+	lines = append(lines, attentionLines(r)...)
+	var b strings.Builder
+	for _, l := range lines {
+		fmt.Fprintf(&b, "%-11s %s\n", l[0], l[1])
+	}
+	for _, op := range failed {
+		fmt.Fprintf(&b, "failed      %s: %s\n", op.OperationID, strings.Join(op.BlockingReasons, "; "))
+	}
+	io.WriteString(w, b.String())
+}
+
+// backupStatusLines are a backup's last lines: its directory, its manifest, its error.
+func backupStatusLines(r runs.Record) [][2]string {
+	var lines [][2]string
 	if r.BackupDir != nil {
 		lines = append(lines, [2]string{"backup", *r.BackupDir})
 	}
@@ -94,14 +119,7 @@ func printStatus(w io.Writer, r runs.Record, failed []journal.Operation) {
 	if r.Error != nil {
 		lines = append(lines, [2]string{"error", *r.Error})
 	}
-	var b strings.Builder
-	for _, l := range lines {
-		fmt.Fprintf(&b, "%-11s %s\n", l[0], l[1])
-	}
-	for _, op := range failed {
-		fmt.Fprintf(&b, "failed      %s: %s\n", op.OperationID, strings.Join(op.BlockingReasons, "; "))
-	}
-	io.WriteString(w, b.String())
+	return lines
 }
 
 func restartText(required bool) string {

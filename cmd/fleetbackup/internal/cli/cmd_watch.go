@@ -15,9 +15,12 @@ func watchCommand() *command {
 		Args:    "<run_id>",
 		Summary: "follow a run from the journal: progress bars on a terminal, lines otherwise",
 		About: `Watch follows a run in the installation's KV buckets until it ends: on a terminal, a bar per
-phase and a row per canister (stopped, snapshotted, started, downloaded bytes, verified), redrawn
-in place; otherwise one line per change. --backup-root shows downloaded bytes when the backup
-root is on this machine. Exit status: 0 when the run completed, 1 otherwise.`,
+phase and a row per canister, redrawn in place; otherwise one line per change. A backup's phases
+are stop, snapshot, start, download (with bytes, when --backup-root is on this machine), verify
+and finalize; a restore's are upload, stop, load, start, check and finalize. A restore that stops
+for the operator after its loads began (attention required) ends the watch with what to do next:
+` + "`fleetbackup retry <run_id>`" + ` or ` + "`fleetbackup abort --force <run_id>`" + `.
+Exit status: 0 when the run completed, 1 otherwise.`,
 		Example: `fleetbackup watch nightly-2026-11-26
 fleetbackup watch nightly-2026-11-26 --json | tail -n 1`,
 		Run: runWatch,

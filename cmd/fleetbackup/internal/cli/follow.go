@@ -81,6 +81,16 @@ func runOutcome(m *progress.Model, want runs.State, rejectIsInput bool) error {
 			reason = *r.Error
 		}
 		return &InputError{What: "run " + r.RunID + " rejected", Err: errors.New(reason)}
+	case r.AttentionRequired:
+		return &FailedError{Say: attentionSay(r)}
 	}
 	return &FailedError{Say: fmt.Sprintf("run %s is %s", r.RunID, r.State)}
+}
+
+// attentionSay is the last word on a restore that stopped for the operator (DESIGN §10): what
+// happened and the two ways on.
+func attentionSay(r *runs.Record) string {
+	return fmt.Sprintf("restore %s is %s and needs attention: %s.\n"+
+		"  continue it forward:                           fleetbackup retry %s\n"+
+		"  or end it, starting the canisters as they are: fleetbackup abort --force %s", r.RunID, r.State, nextActionOf(*r), r.RunID, r.RunID)
 }

@@ -73,7 +73,7 @@ func printRestorePlan(w io.Writer, dir string, a *restore.Admission, f *restoreP
 	phases := restorePhases(j.Operations)
 	b.WriteString(phaseTable(phases).String())
 	fmt.Fprintf(&b, "\n%d operations in %d phases for %d members, order %s. ", len(j.Operations), len(phases), p.MemberCount, f.order)
-	b.WriteString("Running a restore (`fleetbackup restore run`) is not built yet.\n")
+	fmt.Fprintf(&b, "Run it: %s (on the installation whose backup root holds it).\n", runLineFor(p.BackupID, f))
 	_, err = io.WriteString(w, b.String())
 	return err
 }
@@ -100,6 +100,21 @@ func opCanister(op restore.Operation) string {
 		return op.TargetCanister
 	}
 	return op.TargetCanister + " ← " + op.SourceCanister
+}
+
+// runLineFor is the `restore run` command line that runs the restore this dry run planned.
+func runLineFor(backupID string, f *restorePlanFlags) string {
+	line := "fleetbackup restore run " + backupID
+	if f.mapping != "" && f.mapping != "-" {
+		line += " --mapping " + f.mapping
+	}
+	if f.order != restoreOrderParallel {
+		line += " --order " + f.order
+	}
+	if f.noVerify {
+		line += " --no-verify"
+	}
+	return line
 }
 
 func mappingNote(path string) string {

@@ -53,7 +53,7 @@ func TestFollowARunToItsEnd(t *testing.T) {
 		t.Fatalf("model at the end: run %+v, %d targets", m.Run, len(m.Targets))
 	}
 	for _, tg := range m.Targets {
-		for s := range numSteps {
+		for _, s := range backupSteps {
 			if !tg.Steps[s].Done() {
 				t.Fatalf("%s step %d is %s", tg.CanisterID, s, tg.Steps[s])
 			}

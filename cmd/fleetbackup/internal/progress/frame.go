@@ -31,7 +31,7 @@ func Frame(m *Model, width, height, spin int, now time.Time) []string {
 	switch {
 	case len(m.Targets) == 0:
 	case room >= 2:
-		lines = append(lines, "", tableHeader())
+		lines = append(lines, "", tableHeader(m.Restore()))
 		lines = append(lines, targetRows(m, room, spin)...)
 	case room >= -1:
 		lines = append(lines, fmt.Sprintf("  %d canisters (a taller terminal shows each)", len(m.Targets)))
@@ -52,10 +52,16 @@ func header(m *Model, now time.Time) []string {
 		if m.Run.RestartRequired {
 			state += " (canisters stopped)"
 		}
+		if m.Run.AttentionRequired {
+			state += " (attention required)"
+		}
 	}
 	first := fmt.Sprintf("run %s  %s  %s", m.RunID, state, FormatDuration(m.Elapsed(now)))
 	second := "waiting for the plan"
-	if p := m.Plan; p != nil {
+	switch p := m.Plan; {
+	case m.Restore():
+		second = restoreHeader(m)
+	case p != nil:
 		second = fmt.Sprintf("fleet %s on %s  %s", p.Fleet, p.Network, p.SelectedScopeKind)
 		if sel := selectedRole(m); sel != "" {
 			second += " " + sel
@@ -82,8 +88,9 @@ func selectedRole(m *Model) string {
 
 func phaseLines(m *Model, spin int) []string {
 	tallies := m.Phases()
-	out := make([]string, 0, numPhases)
-	for ph := range numPhases {
+	order := m.PhaseOrder()
+	out := make([]string, 0, len(order))
+	for _, ph := range order {
 		t := tallies[ph]
 		done, total := int64(t.Done), int64(t.Total)
 		if b, bt := m.DownloadedBytes(); ph == PhaseDownload && bt > 0 && t.Done < t.Total {
@@ -115,7 +122,10 @@ func bytesOf(done, total int64) string {
 
 // tableHeader heads the canister table; the canister id comes last, where a narrow terminal
 // cuts it.
-func tableHeader() string {
+func tableHeader(restore bool) string {
+	if restore {
+		return restoreTableHeader()
+	}
 	return "  " + pad("role", colRole) + pad("stop", colStep) + pad("snap", colStep) +
 		pad("start", colStep) + pad("download", colDownload) + pad("verify", colVerify) + "canister"
 }
@@ -123,15 +133,19 @@ func tableHeader() string {
 // targetRows renders at most room rows; when the table is cut, failed and running canisters
 // come first and a last row counts the rest.
 func targetRows(m *Model, room, spin int) []string {
-	targets := m.Targets
+	targets, steps := m.Targets, m.StepOrder()
 	if len(targets) > room {
 		targets = slices.Clone(targets)
-		slices.SortStableFunc(targets, func(a, b *Target) int { return a.priority() - b.priority() })
+		slices.SortStableFunc(targets, func(a, b *Target) int { return a.priority(steps) - b.priority(steps) })
 		targets = targets[:room-1]
+	}
+	row := targetRow
+	if m.Restore() {
+		row = restoreRow
 	}
 	out := make([]string, 0, len(targets)+1)
 	for _, t := range targets {
-		out = append(out, targetRow(t, spin))
+		out = append(out, row(t, spin))
 	}
 	if rest := len(m.Targets) - len(targets); rest > 0 {
 		out = append(out, fmt.Sprintf("  … and %d more canisters", rest))
@@ -140,10 +154,10 @@ func targetRows(m *Model, room, spin int) []string {
 }
 
 // priority orders rows when they do not all fit: failed, running, partly done, untouched, done.
-func (t *Target) priority() int {
+func (t *Target) priority(steps []Step) int {
 	done, started := 0, false
-	for _, s := range t.Steps {
-		switch {
+	for _, step := range steps {
+		switch s := t.Steps[step]; {
 		case s == journal.StateFailed:
 			return 0
 		case s == journal.StatePending:
@@ -154,7 +168,7 @@ func (t *Target) priority() int {
 		}
 	}
 	switch {
-	case done == int(numSteps):
+	case done == len(steps):
 		return 4
 	case started:
 		return 2
@@ -163,12 +177,16 @@ func (t *Target) priority() int {
 }
 
 func targetRow(t *Target, spin int) string {
-	role := strings.Repeat(" ", min(t.Depth, 4)*2) + roleOr(t.Role, "-")
-	row := "  " + pad(role, colRole)
+	row := "  " + pad(indentedRole(t), colRole)
 	for _, s := range []Step{StepStop, StepSnapshot, StepStart} {
 		row += pad(symbol(t.Steps[s], spin), colStep)
 	}
 	return row + pad(downloadCell(t, spin), colDownload) + pad(symbol(t.Steps[StepVerify], spin), colVerify) + t.CanisterID
+}
+
+// indentedRole is the target's role, indented by its depth in the fleet.
+func indentedRole(t *Target) string {
+	return strings.Repeat(" ", min(t.Depth, 4)*2) + roleOr(t.Role, "-")
 }
 
 func symbol(s journal.State, spin int) string {

@@ -1,5 +1,5 @@
-// Package progress follows a backup run in the journal (KV) and shows it: progress bars on a
-// terminal, one line per change otherwise, or the run records as JSON lines.
+// Package progress follows a run (a backup or a restore) in the journal (KV) and shows it:
+// progress bars on a terminal, one line per change otherwise, or the run records as JSON lines.
 //
 // A Model holds what is known of the run (its record, its plan, each operation's state, each
 // target's snapshot, checksum and downloaded bytes); Follow feeds it from two KV watches and hands
@@ -11,7 +11,8 @@ import "github.com/fleetbackup/fleetbackup/pkg/plan"
 // Phase groups the plan's operations by kind, in the order a run goes through them.
 type Phase int
 
-// Phases of a run.
+// Phases of a run: a backup goes through preflight, stop, snapshot, start, download, verify
+// and finalize; a restore through preflight, upload, stop, load, start, check and finalize.
 const (
 	PhasePreflight Phase = iota
 	PhaseStop
@@ -20,10 +21,20 @@ const (
 	PhaseDownload
 	PhaseVerify
 	PhaseFinalize
+	PhaseUpload
+	PhaseLoad
+	PhaseCheck
 	numPhases
 )
 
-var phaseNames = [numPhases]string{"preflight", "stop", "snapshot", "start", "download", "verify", "finalize"}
+var phaseNames = [numPhases]string{"preflight", "stop", "snapshot", "start", "download", "verify", "finalize",
+	"upload", "load", "check"}
+
+// backupPhases and restorePhases are the phases of each kind of run, in order.
+var (
+	backupPhases  = []Phase{PhasePreflight, PhaseStop, PhaseSnapshot, PhaseStart, PhaseDownload, PhaseVerify, PhaseFinalize}
+	restorePhases = []Phase{PhasePreflight, PhaseUpload, PhaseStop, PhaseLoad, PhaseStart, PhaseCheck, PhaseFinalize}
+)
 
 // String is the phase's name as progress output shows it.
 func (p Phase) String() string {
@@ -46,8 +57,14 @@ func PhaseOf(kind plan.OperationKind) Phase {
 		return PhaseDownload
 	case plan.KindVerifyArtifact:
 		return PhaseVerify
-	case plan.KindFinalizeManifest:
+	case plan.KindFinalizeManifest, plan.KindFinalizeRestore:
 		return PhaseFinalize
+	case plan.KindUploadSnapshot:
+		return PhaseUpload
+	case plan.KindLoadSnapshot:
+		return PhaseLoad
+	case plan.KindCheckMember:
+		return PhaseCheck
 	}
 	return PhasePreflight
 }
@@ -55,19 +72,36 @@ func PhaseOf(kind plan.OperationKind) Phase {
 // Step is one of the five operations a run performs on each target.
 type Step int
 
-// Steps of a target, in the order they happen to it.
+// Steps of a target: a backup's stop, snapshot, start, download and verify; a restore's upload,
+// stop, load, start and check.
 const (
 	StepStop Step = iota
 	StepSnapshot
 	StepStart
 	StepDownload
 	StepVerify
+	StepUpload
+	StepLoad
+	StepCheck
 	numSteps
+)
+
+// backupSteps and restoreSteps are the steps of each kind of run, in the order they happen
+// to a target.
+var (
+	backupSteps  = []Step{StepStop, StepSnapshot, StepStart, StepDownload, StepVerify}
+	restoreSteps = []Step{StepUpload, StepStop, StepLoad, StepStart, StepCheck}
 )
 
 // stepOf maps a targeted operation kind to its step.
 func stepOf(kind plan.OperationKind) (Step, bool) {
 	switch PhaseOf(kind) {
+	case PhaseUpload:
+		return StepUpload, true
+	case PhaseLoad:
+		return StepLoad, true
+	case PhaseCheck:
+		return StepCheck, true
 	case PhaseStop:
 		return StepStop, true
 	case PhaseSnapshot:

@@ -96,6 +96,9 @@ func opDetail(c Change) string {
 		return ""
 	}
 	t := c.Target
+	if d := restoreDetail(op.Kind, t); d != "" {
+		return d
+	}
 	switch op.Kind {
 	case plan.KindCreateSnapshot:
 		if t.SnapshotID != "" {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
@@ -49,12 +50,42 @@ func (m *Model) FailedOps() []journal.Operation {
 	return out
 }
 
+// Restore reports whether the run restores a backup: its record's kind, or until the record
+// says, whether its plan uploads snapshots.
+func (m *Model) Restore() bool {
+	if m.Run != nil && m.Run.Kind != "" {
+		return m.Run.Kind == runs.KindRestore
+	}
+	if m.Plan != nil {
+		return slices.ContainsFunc(m.Plan.Phases, func(op plan.Operation) bool { return PhaseOf(op.Kind) == PhaseUpload })
+	}
+	return false
+}
+
+// PhaseOrder lists the phases of the run's kind in the order it goes through them.
+func (m *Model) PhaseOrder() []Phase {
+	if m.Restore() {
+		return restorePhases
+	}
+	return backupPhases
+}
+
+// StepOrder lists the steps of the run's kind in the order they happen to a target.
+func (m *Model) StepOrder() []Step {
+	if m.Restore() {
+		return restoreSteps
+	}
+	return backupSteps
+}
+
 // Terminal reports whether the run reached a terminal state.
 func (m *Model) Terminal() bool { return m.Run != nil && m.Run.State.Terminal() }
 
 // Settled reports whether the run is terminal and done touching canisters: the restart of an
 // aborted or failed run's stopped canisters (containment) is over, and a run that failed in a
-// transfer has finished its management phase (DESIGN §6).
+// transfer has finished its management phase (DESIGN §6). A failed restore is settled once it
+// waits for the operator (attention required: its loads have begun, DESIGN §10), or when it
+// left no canister stopped.
 func (m *Model) Settled() bool {
 	if !m.Terminal() {
 		return false
@@ -65,6 +96,8 @@ func (m *Model) Settled() bool {
 		return r.Containment.State != runs.ContainPending
 	case r.State != runs.Failed:
 		return true
+	case m.Restore():
+		return r.AttentionRequired || !r.RestartRequired
 	}
 	t := m.Phases()
 	for _, ph := range []Phase{PhaseStop, PhaseSnapshot, PhaseStart} {

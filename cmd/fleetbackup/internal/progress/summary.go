@@ -51,6 +51,9 @@ func Summary(w io.Writer, m *Model) {
 	if done, _ := m.DownloadedBytes(); done > 0 {
 		fmt.Fprintf(&b, ", %s downloaded", FormatBytes(done))
 	}
+	if m.Restore() && r.BackupID != "" {
+		fmt.Fprintf(&b, " (restore of backup %s)", r.BackupID)
+	}
 	b.WriteString("\n")
 	if r.Error != nil {
 		fmt.Fprintf(&b, "  error: %s\n", *r.Error)
@@ -71,7 +74,11 @@ func Summary(w io.Writer, m *Model) {
 	if r.RestartRequired {
 		b.WriteString("  restart required: canisters this run stopped may not be running yet\n")
 	}
-	writeNext(&b, r)
+	if m.Restore() {
+		writeRestoreNext(&b, r)
+	} else {
+		writeNext(&b, r)
+	}
 	io.WriteString(w, b.String())
 }
 
