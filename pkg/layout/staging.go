@@ -121,3 +121,12 @@ func ArtifactDirsOf(backupRoot, runID string) func(e artifact.Entry, canisterID 
 		return ArtifactDirs(backupRoot, runID, e, canisterID)
 	}
 }
+
+// RestoresDir is the directory of a backup under which each restore from it keeps its files
+// (`<backup>/restores/<restore run id>/`).
+const RestoresDir = "restores"
+
+// RestoreStagingDir is where a restore's uploads stage their private copies of artifacts.
+func RestoreStagingDir(backupDir, restoreRunID string) string {
+	return filepath.Join(backupDir, RestoresDir, restoreRunID, "staging")
+}

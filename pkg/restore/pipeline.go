@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/fleetbackup/fleetbackup/pkg/layout"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 )
 
@@ -24,10 +25,13 @@ type RunDocument struct {
 }
 
 // RestoresDir is the directory of a backup under which each restore from it keeps its files.
-const RestoresDir = "restores"
+const RestoresDir = layout.RestoresDir
 
 // Dir is `<backup dir>/restores/<run_id>`: the restore's documents and its staging copies.
 func (d *RunDocument) Dir() string { return filepath.Join(d.BackupDir, RestoresDir, d.RunID) }
+
+// StagingDir is where the restore's uploads stage their private copies of artifacts.
+func (d *RunDocument) StagingDir() string { return layout.RestoreStagingDir(d.BackupDir, d.RunID) }
 
 // Operation returns the restore operation behind pipeline sequence seq.
 func (d *RunDocument) Operation(seq int) (*Operation, error) {

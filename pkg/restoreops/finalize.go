@@ -35,6 +35,11 @@ func (Finalize) Execute(ctx context.Context, j *opworker.Job) (journal.Receipt, 
 	if cur.State.Terminal() {
 		return r, fmt.Errorf("run %s is %s: no restore journal written", j.Run.RunID, cur.State)
 	}
+	// Every upload is done: staging copies left by killed attempts go (a live attempt removes
+	// its own).
+	if err := os.RemoveAll(StagingDir(j.Plan.Restore)); err != nil {
+		return r, err
+	}
 	self := selfOutcome{seq: j.Rec.Op.Sequence, at: *r.UpdatedAt, completed: true}
 	return r, Export(ctx, j, &self)
 }
@@ -48,6 +53,9 @@ func (Finalize) Finish(ctx context.Context, j *opworker.Job) error {
 	dir := Dir(j.Plan.Restore, j.Run.RunID)
 	return j.Env.CompleteRun(ctx, j.Run.RunID, *counts, filepath.Join(dir, JournalFile), dir)
 }
+
+// StagingDir holds the private copies uploads are made from, one per attempt.
+func StagingDir(doc *restore.RunDocument) string { return doc.StagingDir() }
 
 // Dir is where a restore run's documents are written.
 func Dir(doc *restore.RunDocument, runID string) string { return doc.Dir() }

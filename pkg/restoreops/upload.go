@@ -109,7 +109,7 @@ func inventory(ctx context.Context, j *opworker.Job, target string) ([]string, e
 // uploads the copy, never the durable artifact; the copy is removed afterwards.
 func stageAndUpload(ctx context.Context, j *opworker.Job, up executor.Restorer, doc *restore.RunDocument,
 	op *restore.Operation, target string) (string, error) {
-	staging := filepath.Join(doc.Dir(), "staging", fmt.Sprintf("%d-%d", op.Sequence, j.Attempt()))
+	staging := filepath.Join(StagingDir(doc), fmt.Sprintf("%d-%d", op.Sequence, j.Attempt()))
 	defer os.RemoveAll(staging)
 	src := filepath.Join(doc.BackupDir, filepath.FromSlash(*op.ArtifactPath))
 	if err := stageCopy(src, staging); err != nil {
