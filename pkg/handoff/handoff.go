@@ -64,9 +64,18 @@ func (h Publisher) mark(ctx context.Context, runID string, g *dispatch.Graph, e 
 }
 
 func (h Publisher) markBarrier(ctx context.Context, runID string, g *dispatch.Graph, e dispatch.Edge) error {
-	key := runstore.BarrierKey(runID, g.BarrierName(e.To))
+	name, slot := g.BarrierName(e.To), e.Slot
+	if dispatch.BarrierShards(g.Need(e.To)) > 1 {
+		shard := slot / dispatch.BarrierFanIn
+		full, err := h.markShard(ctx, runstore.BarrierShardKey(runID, name, shard), slot%dispatch.BarrierFanIn)
+		if err != nil || !full {
+			return err
+		}
+		slot = shard // a full shard marks its bit in the root (again, after a crash: harmless)
+	}
+	key := runstore.BarrierKey(runID, name)
 	rec, err := h.Store.Barriers.Update(ctx, key, func(r *runstore.BarrierRecord) error {
-		if !r.Deps.Mark(e.Slot) {
+		if !r.Deps.Mark(slot) {
 			return kvstore.ErrNoChange
 		}
 		return nil
@@ -88,6 +97,18 @@ func (h Publisher) markBarrier(ctx context.Context, runID string, g *dispatch.Gr
 		return nil
 	})
 	return err
+}
+
+// markShard marks one predecessor slot in a barrier's shard record and reports whether the
+// shard is full.
+func (h Publisher) markShard(ctx context.Context, key string, slot int) (bool, error) {
+	rec, err := h.Store.Barriers.Update(ctx, key, func(r *runstore.BarrierRecord) error {
+		if !r.Deps.Mark(slot) {
+			return kvstore.ErrNoChange
+		}
+		return nil
+	})
+	return err == nil && rec.Value.Deps.Satisfied(), err
 }
 
 // Release marks an operation with no dependencies dispatched and publishes it.

@@ -48,12 +48,19 @@ func newFixture(t *testing.T) fixture {
 	must(t, err)
 	j, err := journal.New(f.p)
 	must(t, err)
-	js, names := bustest.Installation(t)
-	f.store, err = runstore.OpenStore(t.Context(), js, names)
-	must(t, err)
+	f.store = newStore(t)
 	f.g = dispatch.Build(f.p, dispatch.Parallel)
 	must(t, f.store.Seed(t.Context(), j, f.g))
 	return f
+}
+
+// newStore opens a store on a fresh installation.
+func newStore(t *testing.T) *runstore.Store {
+	t.Helper()
+	js, names := bustest.Installation(t)
+	s, err := runstore.OpenStore(t.Context(), js, names)
+	must(t, err)
+	return s
 }
 
 // seqs finds the sorted sequences of operations by id, written with a short canister name

@@ -43,6 +43,19 @@ func (c *Counts) Apply(kind plan.OperationKind, from, to State) {
 	c.adjust(kind, to, +1)
 }
 
+// AddDelta adds d, the sum of several Apply calls on a zero Counts, to c.
+func (c *Counts) AddDelta(d Counts) {
+	c.Total += d.Total
+	c.Ready += d.Ready
+	c.Pending += d.Pending
+	c.Blocked += d.Blocked
+	c.Completed += d.Completed
+	c.Failed += d.Failed
+	c.Skipped += d.Skipped
+	c.StopsCompleted += d.StopsCompleted
+	c.StartsUnfinished += d.StartsUnfinished
+}
+
 func (c *Counts) adjust(kind plan.OperationKind, s State, d int) {
 	if n := c.bucket(s); n != nil {
 		*n += d

@@ -65,10 +65,7 @@ func Rearm(ctx context.Context, env *runenv.Env, run runs.Record, rp *runstore.R
 		if kept[n] {
 			continue
 		}
-		if _, err := env.Store.Barriers.Update(ctx, runstore.BarrierKey(run.RunID, g.BarrierName(n)), func(b *runstore.BarrierRecord) error {
-			b.Deps, b.Passed = freshDeps(g, n, pre), false
-			return nil
-		}); err != nil {
+		if err := env.Store.ResetBarrier(ctx, run.RunID, g.BarrierName(n), g.Need(n), pre[n]); err != nil {
 			return err
 		}
 	}

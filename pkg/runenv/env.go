@@ -38,6 +38,8 @@ type Env struct {
 	// MaxDeliver is the consumers' delivery limit (bus.SetupConfig.MaxDeliver); default
 	// bus.DefaultMaxDeliver.
 	MaxDeliver int
+
+	counts countBuffer // count moves not yet written (MoveCount)
 }
 
 // Now is the current time.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/timestamp"
 )
@@ -42,21 +41,11 @@ func (e *Env) ApplyIfAllowed(ctx context.Context, runID string, ev runs.Event) (
 	return rec, err
 }
 
-// MoveCount records one operation's transition in the run record's counts (one
-// compare-and-swap), keeping restart_required in step. A run in a terminal state keeps its
-// counts moving too: containment restarts canisters after a failure.
-func (e *Env) MoveCount(ctx context.Context, runID string, kind plan.OperationKind, from, to journal.State) error {
-	if from == to {
-		return nil
-	}
-	_, err := e.ApplyIfAllowed(ctx, runID, runs.Count{Kind: kind, From: from, To: to})
-	return err
-}
-
 // FailRun moves a run that is not yet terminal to failed with its cause. A failed management
 // operation also starts containment: the planner restarts every canister the run may have
 // stopped.
 func (e *Env) FailRun(ctx context.Context, runID string, cause error, management bool) error {
+	e.FlushCounts() // the failed operation's own move is in the record before the failure
 	rec, err := e.ApplyIfAllowed(ctx, runID, runs.Fail{Reason: cause.Error(), Contain: management})
 	if err != nil || !rec.ContainmentPending() {
 		return err

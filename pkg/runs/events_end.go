@@ -166,6 +166,22 @@ func (e Count) apply(r *Record) error {
 	return nil
 }
 
+// CountDelta adds several operations' moves to the run's counts at once (buffered moves that
+// restart_required does not depend on). A completed run's counts are exact (recounted at
+// completion) and refuse it.
+type CountDelta struct{ Delta journal.Counts }
+
+// Name implements Event.
+func (CountDelta) Name() string { return "count-delta" }
+
+func (e CountDelta) apply(r *Record) error {
+	if in(r.State, Planning, Preflight, Queued, Rejected, Completed) {
+		return refuse(r, e, "")
+	}
+	r.Counts.AddDelta(e.Delta)
+	return nil
+}
+
 // Released records that the run's canister locks of epoch Epoch were released: only by a
 // settled run still in that epoch.
 type Released struct{ Epoch int }

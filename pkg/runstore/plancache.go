@@ -20,32 +20,57 @@ type RunPlan struct {
 // PlanCache keeps the plans of recent runs so that an operation costs O(1) KV reads, not a
 // re-read of the whole plan. Its zero value is ready.
 type PlanCache struct {
-	mu    sync.Mutex
-	plans map[string]*RunPlan
+	mu      sync.Mutex
+	plans   map[string]*RunPlan
+	loading map[string]*planLoad // one read per run at a time: the others wait for it
+}
+
+// planLoad is a read of one run's plan in progress.
+type planLoad struct {
+	done chan struct{}
+	rp   *RunPlan
+	err  error
 }
 
 const planCacheSize = 64
 
-// Get returns a run's plan and graph, from the cache or read once from the store.
+// Get returns a run's plan and graph, from the cache or read once from the store; concurrent
+// callers for a run not yet cached share one read (a large plan costs tens of milliseconds to
+// decode, and a run's first operations reach every worker slot at once).
 func (c *PlanCache) Get(ctx context.Context, s *Store, runID string, order dispatch.Order) (*RunPlan, error) {
 	c.mu.Lock()
-	rp, ok := c.plans[runID]
-	c.mu.Unlock()
-	if ok {
+	if rp, ok := c.plans[runID]; ok {
+		c.mu.Unlock()
 		return rp, nil
 	}
-	p, err := s.LoadPlan(ctx, runID)
-	if err != nil {
-		return nil, err
-	}
-	rp = &RunPlan{Plan: p, Graph: dispatch.Build(p, order)}
-	if p.IsRestore() {
-		if rp.Restore, err = s.LoadRestore(ctx, runID); err != nil {
-			return nil, err
+	if l, ok := c.loading[runID]; ok {
+		c.mu.Unlock()
+		select {
+		case <-l.done:
+			return l.rp, l.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 	}
+	l := &planLoad{done: make(chan struct{})}
+	if c.loading == nil {
+		c.loading = map[string]*planLoad{}
+	}
+	c.loading[runID] = l
+	c.mu.Unlock()
+	l.rp, l.err = loadRunPlan(ctx, s, runID, order)
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	delete(c.loading, runID)
+	if l.err == nil {
+		c.keep(runID, l.rp)
+	}
+	c.mu.Unlock()
+	close(l.done)
+	return l.rp, l.err
+}
+
+// keep caches rp; the caller holds c.mu.
+func (c *PlanCache) keep(runID string, rp *RunPlan) {
 	if c.plans == nil {
 		c.plans = map[string]*RunPlan{}
 	}
@@ -56,6 +81,19 @@ func (c *PlanCache) Get(ctx context.Context, s *Store, runID string, order dispa
 		delete(c.plans, old)
 	}
 	c.plans[runID] = rp
+}
+
+func loadRunPlan(ctx context.Context, s *Store, runID string, order dispatch.Order) (*RunPlan, error) {
+	p, err := s.LoadPlan(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	rp := &RunPlan{Plan: p, Graph: dispatch.Build(p, order)}
+	if p.IsRestore() {
+		if rp.Restore, err = s.LoadRestore(ctx, runID); err != nil {
+			return nil, err
+		}
+	}
 	return rp, nil
 }
 

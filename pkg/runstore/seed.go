@@ -20,9 +20,7 @@ func (s *Store) Seed(ctx context.Context, j *journal.Journal, g *dispatch.Graph)
 		}
 	}
 	for n := g.Ops; n < g.Nodes(); n++ {
-		name := g.BarrierName(n)
-		rec := BarrierRecord{RunID: runID, Name: name, Deps: dispatch.NewDeps(g.Need(n))}
-		if _, err := s.Barriers.Create(ctx, BarrierKey(runID, name), rec); err != nil && !errors.Is(err, kvstore.ErrExists) {
+		if err := s.seedBarrier(ctx, runID, g.BarrierName(n), g.Need(n)); err != nil {
 			return err
 		}
 	}
