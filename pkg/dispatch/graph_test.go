@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
@@ -66,9 +67,18 @@ func TestParallelGraph(t *testing.T) {
 		t.Errorf("stopped barrier waits for %d, want %d", got, len(p.Targets))
 	}
 	for _, e := range g.Successors(seqOf(t, p, "snapshot-"+leaf)) {
-		if !g.IsBarrier(e.To) && p.Phases[e.To].OperationID != "download-"+leaf {
-			t.Errorf("snapshot-%s leads to %s", leaf, p.Phases[e.To].OperationID)
+		if !g.IsBarrier(e.To) {
+			t.Errorf("snapshot-%s leads to %s: only the snapshotted barrier may wait for it", leaf, p.Phases[e.To].OperationID)
 		}
+	}
+	// A download waits for its canister's start (which waits for every snapshot, its own
+	// included): transfers never compete with the calls that keep canisters down.
+	var fromStart []string
+	for _, e := range g.Successors(seqOf(t, p, "start-"+leaf)) {
+		fromStart = append(fromStart, p.Phases[e.To].OperationID)
+	}
+	if !slices.Contains(fromStart, "download-"+leaf) {
+		t.Errorf("start-%s leads to %v, want download-%s among them", leaf, fromStart, leaf)
 	}
 }
 
@@ -90,7 +100,7 @@ func TestStrictGraphIsAChain(t *testing.T) {
 
 // The graph has O(N) edges (at most nine per target: stop→parent stop, stop→barrier,
 // barrier→snapshot, snapshot→barrier, barrier→start, start→parent start (or, for a top,
-// start→finalize), snapshot→download, download→verify, verify→finalize): no node links to
+// start→finalize), start→download, download→verify, verify→finalize): no node links to
 // every other.
 func TestGraphEdgesLinear(t *testing.T) {
 	for _, n := range []int{100, 1000} {

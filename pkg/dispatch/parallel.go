@@ -9,9 +9,9 @@ const (
 )
 
 // buildParallel wires DESIGN §5: stops top-down, every snapshot after every stop, starts
-// bottom-up after every snapshot, download after its snapshot, verify after its download,
-// finalize after every verify and after the starts of the selection's tops (so after every
-// start).
+// bottom-up after every snapshot, download after its snapshot and its canister's start (a
+// deliberate addition: see linkTarget), verify after its download, finalize after every verify
+// and after the starts of the selection's tops (so after every start).
 func buildParallel(p *plan.Plan) *Graph {
 	g := newGraph(len(p.Phases), BarrierStopped, BarrierSnapshotted)
 	stopped, snapshotted := g.Ops, g.Ops+1
@@ -55,14 +55,21 @@ func linkTarget(g *Graph, idx plan.OperationIndex, p *plan.Plan, t plan.Target, 
 			g.link(start, idx.Finalize())
 		}
 	}
-	linkTransfer(g, idx, id, snap, hasSnap)
+	// A download waits for its canister to run again, not only for its snapshot: transfers
+	// (gigabytes, the heaviest work of a run) never compete with the management calls that
+	// keep canisters down, so downtime is set by the fleet's depth and the calls alone.
+	after, hasAfter := snap, hasSnap
+	if hasStart && hasSnap {
+		after = start
+	}
+	linkTransfer(g, idx, id, after, hasAfter)
 }
 
-func linkTransfer(g *Graph, idx plan.OperationIndex, id string, snap int, hasSnap bool) {
+func linkTransfer(g *Graph, idx plan.OperationIndex, id string, after int, hasAfter bool) {
 	download, hasDownload := idx.Find(plan.KindDownloadSnapshot, id)
 	verify, hasVerify := idx.Find(plan.KindVerifyArtifact, id)
-	if hasDownload && hasSnap {
-		g.link(snap, download)
+	if hasDownload && hasAfter {
+		g.link(after, download)
 	}
 	if hasVerify && hasDownload {
 		g.link(download, verify)

@@ -22,6 +22,8 @@ type DowntimeConfig struct {
 	// SnapshotterInstances is how many snapshotters run; each has the stage's concurrency
 	// (embedded.Config has no concurrency knob, so instances are how slots are added).
 	SnapshotterInstances int
+	// NoSync runs the store without fsync after every write (for comparison; the table's runs sync).
+	NoSync bool
 }
 
 // Slots is how many stop, snapshot and start calls may run at once.
@@ -39,6 +41,8 @@ type DowntimeRow struct {
 	MaxSeconds           float64 `json:"max_downtime_seconds"`
 	MedianSeconds        float64 `json:"median_downtime_seconds"`
 	RunSeconds           float64 `json:"run_seconds"`
+	// Phases says when each phase began and ended, from the first stop's completion.
+	Phases PhaseSpans `json:"phases"`
 }
 
 // downtimeCases are the runs of one size: strict with one snapshotter (when n is small enough
@@ -72,7 +76,7 @@ func Downtime(ctx context.Context, cfg DowntimeConfig) (DowntimeRow, error) {
 	}
 	instances := max(cfg.SnapshotterInstances, 1)
 	in, err := install(ctx, installConfig{entries: entries, artifactBytes: 1024, latency: downtimeLatency,
-		instances: map[string]int{"snapshotter": instances}})
+		instances: map[string]int{"snapshotter": instances}, noSync: cfg.NoSync})
 	if err != nil {
 		return DowntimeRow{}, err
 	}
@@ -92,7 +96,7 @@ func Downtime(ctx context.Context, cfg DowntimeConfig) (DowntimeRow, error) {
 	}
 	return DowntimeRow{Targets: cfg.Targets, Order: cfg.Order, Slots: cfg.Slots(), SnapshotterInstances: instances,
 		Canisters: len(down), MaxSeconds: slices.Max(down), MedianSeconds: median(down),
-		RunSeconds: elapsed.Seconds()}, nil
+		RunSeconds: elapsed.Seconds(), Phases: phaseSpans(calls)}, nil
 }
 
 // downtimes is each canister's time from its first successful stop to the first successful

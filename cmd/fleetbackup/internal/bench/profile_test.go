@@ -29,3 +29,26 @@ func BenchmarkOrchestration(b *testing.B) {
 		b.ReportMetric(row.ConflictsPerTarget, "conflicts/target")
 	}
 }
+
+// BenchmarkDowntime runs one downtime scenario per iteration (parallel order), for profiling:
+//
+//	FLEETBACKUP_BENCH_TARGETS=300 FLEETBACKUP_BENCH_SNAPSHOTTERS=8 go test -run '^$' -bench Downtime -benchtime 1x
+func BenchmarkDowntime(b *testing.B) {
+	targets, instances := 300, 8
+	if v, err := strconv.Atoi(os.Getenv("FLEETBACKUP_BENCH_TARGETS")); err == nil && v > 0 {
+		targets = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("FLEETBACKUP_BENCH_SNAPSHOTTERS")); err == nil && v > 0 {
+		instances = v
+	}
+	for b.Loop() {
+		row, err := Downtime(context.Background(), DowntimeConfig{Targets: targets, Order: "parallel",
+			SnapshotterInstances: instances, NoSync: os.Getenv("FLEETBACKUP_BENCH_NOSYNC") != ""})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(row.MaxSeconds, "max-downtime-s")
+		b.ReportMetric(row.MedianSeconds, "median-downtime-s")
+		b.Logf("phases: %+v", row.Phases)
+	}
+}
