@@ -42,6 +42,7 @@ type Report struct {
 	Floor          []FloorRow         `json:"floor"`
 	Orchestration  []OrchestrationRow `json:"orchestration"`
 	Downtime       []DowntimeRow      `json:"downtime"`
+	Restore        []DowntimeRow      `json:"restore_downtime"`
 	DataPath       []DataPathRow      `json:"data_path"`
 	ElapsedSeconds float64            `json:"elapsed_seconds"`
 }
@@ -55,15 +56,18 @@ type sizes struct {
 	// parallelOnly64Above, when set, keeps larger selections to parallel order with 64 slots.
 	parallelOnly64Above int
 	artifactBytes       int64
+	restore             []int // restore downtime sizes
+	restoreStrictUpTo   int
+	restoreOnly64Above  int
 }
 
 func sizesFor(quick bool) sizes {
 	if quick {
 		return sizes{floorOps: 500, orchestration: []int{100}, downtime: []int{30, 100},
-			strictUpTo: 30, parallelOnly64Above: 30, artifactBytes: 8 << 20}
+			strictUpTo: 30, parallelOnly64Above: 30, artifactBytes: 8 << 20, restore: []int{30}, restoreOnly64Above: 1}
 	}
 	return sizes{floorOps: 2000, orchestration: []int{100, 1000, 10000}, downtime: []int{30, 100, 300},
-		strictUpTo: 300, artifactBytes: 32 << 20}
+		strictUpTo: 300, artifactBytes: 32 << 20, restore: []int{30, 100, 300}, restoreStrictUpTo: 30}
 }
 
 // Run runs every scenario in turn and returns the report (Command is left to the caller).
@@ -88,6 +92,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	if err := r.runDataPath(ctx, cfg, p); err != nil {
+		return nil, err
+	}
+	if err := r.runRestore(ctx, cfg, p); err != nil {
 		return nil, err
 	}
 	r.ElapsedSeconds = time.Since(start).Seconds()
@@ -118,6 +125,20 @@ func (r *Report) runDowntime(ctx context.Context, cfg Config, p sizes) error {
 			}
 			cfg.progress("downtime N=%d %s slots=%d: max %.2f s, median %.2f s", row.Targets, row.Order, row.Slots, row.MaxSeconds, row.MedianSeconds)
 			r.Downtime = append(r.Downtime, row)
+		}
+	}
+	return nil
+}
+
+func (r *Report) runRestore(ctx context.Context, cfg Config, p sizes) error {
+	for _, n := range p.restore {
+		for _, c := range downtimeCases(n, p.restoreStrictUpTo, p.restoreOnly64Above) {
+			row, err := RestoreDowntime(ctx, c)
+			if err != nil {
+				return fmt.Errorf("restore of %d targets, %s, %d slots: %w", n, c.Order, c.Slots(), err)
+			}
+			cfg.progress("restore N=%d %s slots=%d: max %.2f s, median %.2f s", row.Targets, row.Order, row.Slots, row.MaxSeconds, row.MedianSeconds)
+			r.Restore = append(r.Restore, row)
 		}
 	}
 	return nil
