@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fleetbackup/fleetbackup/pkg/bus/bustest"
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
@@ -12,6 +13,15 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
+
+// newStore opens a store on a fresh installation.
+func newStore(t *testing.T) *runstore.Store {
+	t.Helper()
+	js, names := bustest.Installation(t)
+	s, err := runstore.OpenStore(t.Context(), js, names)
+	must(t, err)
+	return s
+}
 
 // wideFixture is a seeded run over a hub with 150 children: the stopped barrier waits for 151
 // stops, so it is a tree of three shards under a root.

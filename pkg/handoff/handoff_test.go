@@ -9,7 +9,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/fleetbackup/fleetbackup/pkg/bus/bustest"
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
@@ -52,15 +51,6 @@ func newFixture(t *testing.T) fixture {
 	f.g = dispatch.Build(f.p, dispatch.Parallel)
 	must(t, f.store.Seed(t.Context(), j, f.g))
 	return f
-}
-
-// newStore opens a store on a fresh installation.
-func newStore(t *testing.T) *runstore.Store {
-	t.Helper()
-	js, names := bustest.Installation(t)
-	s, err := runstore.OpenStore(t.Context(), js, names)
-	must(t, err)
-	return s
 }
 
 // seqs finds the sorted sequences of operations by id, written with a short canister name

@@ -1,6 +1,7 @@
 package runstore
 
 import (
+	"bytes"
 	"context"
 	"sync"
 
@@ -20,6 +21,9 @@ type RunPlan struct {
 // PlanCache keeps the plans of recent runs so that an operation costs O(1) KV reads, not a
 // re-read of the whole plan. Its zero value is ready.
 type PlanCache struct {
+	// fresh decodes every plan anew instead of sharing decoded plans across the process
+	// (LoadRunPlan: its callers may change the plan, as preflight does).
+	fresh   bool
 	mu      sync.Mutex
 	plans   map[string]*RunPlan
 	loading map[string]*planLoad // one read per run at a time: the others wait for it
@@ -58,7 +62,7 @@ func (c *PlanCache) Get(ctx context.Context, s *Store, runID string, order dispa
 	}
 	c.loading[runID] = l
 	c.mu.Unlock()
-	l.rp, l.err = loadRunPlan(ctx, s, runID, order)
+	l.rp, l.err = loadRunPlan(ctx, s, runID, order, !c.fresh)
 	c.mu.Lock()
 	delete(c.loading, runID)
 	if l.err == nil {
@@ -83,8 +87,22 @@ func (c *PlanCache) keep(runID string, rp *RunPlan) {
 	c.plans[runID] = rp
 }
 
-func loadRunPlan(ctx context.Context, s *Store, runID string, order dispatch.Order) (*RunPlan, error) {
-	p, err := s.LoadPlan(ctx, runID)
+// loadRunPlan reads a run's plan (and restore document), and decodes it, or with share takes
+// the process's decoded copy of the same bytes (shared.go). A restore's plan is not shared: its
+// document (which names directories) is not part of the plan's bytes.
+func loadRunPlan(ctx context.Context, s *Store, runID string, order dispatch.Order, share bool) (*RunPlan, error) {
+	data, err := s.readParts(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	key := sharedKey(data, order)
+	share = share && !bytes.Contains(data, []byte(`"`+string(plan.KindFinalizeRestore)+`"`))
+	if share {
+		if rp := decoded.get(key); rp != nil {
+			return rp, nil
+		}
+	}
+	p, err := plan.Load(data)
 	if err != nil {
 		return nil, err
 	}
@@ -94,10 +112,13 @@ func loadRunPlan(ctx context.Context, s *Store, runID string, order dispatch.Ord
 			return nil, err
 		}
 	}
+	if share {
+		decoded.put(key, rp)
+	}
 	return rp, nil
 }
 
 // LoadRunPlan reads a run's plan and builds its graph, without a cache.
 func (s *Store) LoadRunPlan(ctx context.Context, runID string, order dispatch.Order) (*RunPlan, error) {
-	return (&PlanCache{}).Get(ctx, s, runID, order)
+	return (&PlanCache{fresh: true}).Get(ctx, s, runID, order)
 }
