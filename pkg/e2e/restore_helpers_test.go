@@ -11,7 +11,6 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
-	"github.com/fleetbackup/fleetbackup/pkg/layout"
 	"github.com/fleetbackup/fleetbackup/pkg/restore"
 	"github.com/fleetbackup/fleetbackup/pkg/restoreops"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
@@ -59,60 +58,17 @@ func rpWaitCompleted(t *testing.T, ctx context.Context, c *cluster, runID, backu
 // rpMutate changes every target's content after the backup, and returns the content it had.
 func rpMutate(t *testing.T, stateDir string, targets []string) map[string]string {
 	t.Helper()
-	before := rpContents(t, stateDir, targets)
+	before := embeddedtest.Contents(t, stateDir, targets)
 	if err := sim.MutateAll(stateDir, targets); err != nil {
 		t.Fatal(err)
 	}
-	after := rpContents(t, stateDir, targets)
+	after := embeddedtest.Contents(t, stateDir, targets)
 	for _, id := range targets {
 		if after[id] == before[id] {
 			t.Fatalf("mutating canister %s changed nothing", id)
 		}
 	}
 	return before
-}
-
-func rpMembers(t *testing.T, dir string) []string {
-	t.Helper()
-	m, err := layout.ReadManifest(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]string, len(m.Fleet.Members))
-	for i, mem := range m.Fleet.Members {
-		ids[i] = mem.CanisterID
-	}
-	return ids
-}
-
-// rpChecksums maps each manifest member to its source_snapshot.checksum.
-func rpChecksums(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	m, err := layout.ReadManifest(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, mem := range m.Fleet.Members {
-		if mem.SourceSnapshot.Checksum == nil {
-			t.Fatalf("member %s has no checksum", mem.CanisterID)
-		}
-		out[mem.CanisterID] = *mem.SourceSnapshot.Checksum
-	}
-	return out
-}
-
-func rpContents(t *testing.T, stateDir string, ids []string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for _, id := range ids {
-		c, err := sim.Content(stateDir, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[id] = c
-	}
-	return out
 }
 
 // rpTally is what the simulator's history says the restore did to each canister.
@@ -154,7 +110,7 @@ func rpReadTally(t *testing.T, stateDir string) rpTally {
 // snapshot only (exactly one when exactLoads), and the uploaded snapshot deleted and gone.
 func rpCheckRestored(t *testing.T, f *embeddedtest.Fleet, targets []string, want map[string]string, exactLoads bool) rpTally {
 	t.Helper()
-	if got := rpContents(t, f.StateDir, targets); !rpEqual(got, want) {
+	if got := embeddedtest.Contents(t, f.StateDir, targets); !embeddedtest.SameMaps(got, want) {
 		t.Errorf("content after the restore differs from the backup's:\n got %v\nwant %v", got, want)
 	}
 	f.CheckAllRunning(t)
@@ -180,18 +136,6 @@ func rpCheckRestored(t *testing.T, f *embeddedtest.Fleet, targets []string, want
 		}
 	}
 	return tally
-}
-
-func rpEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // rpCheckDocuments reads restore-plan.json and restore-apply-journal.json with the strict

@@ -32,7 +32,7 @@ func TestRestoreThroughFakeICP(t *testing.T) {
 		c.rpStartICP(s, bin, env)
 	}
 	first := rpBackup(t, c, "backup-1")
-	targets := rpMembers(t, *first.BackupDir)
+	targets := embeddedtest.Members(t, *first.BackupDir)
 	if len(targets) != 9 {
 		t.Fatalf("the backup has %d members, want 9", len(targets))
 	}
@@ -45,7 +45,7 @@ func TestRestoreThroughFakeICP(t *testing.T) {
 	rpCheckDocuments(t, c, rec, "backup-1", tally, targets)
 	rpCheckICPCommands(t, icpLog, tally, targets)
 	second := rpBackup(t, c, "backup-2")
-	if a, b := rpChecksums(t, *first.BackupDir), rpChecksums(t, *second.BackupDir); !rpEqual(a, b) {
+	if a, b := embeddedtest.Checksums(t, *first.BackupDir), embeddedtest.Checksums(t, *second.BackupDir); !embeddedtest.SameMaps(a, b) {
 		t.Fatalf("checksums of the backup after the restore differ from the first backup's:\n%v\n%v", a, b)
 	}
 }

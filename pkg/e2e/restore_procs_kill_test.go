@@ -27,7 +27,7 @@ func TestRestoreKillDownloaderMidUpload(t *testing.T) {
 	}
 	victim := c.start("downloader")
 	first := rpBackup(t, c, "backup-1")
-	targets := rpMembers(t, *first.BackupDir)
+	targets := embeddedtest.Members(t, *first.BackupDir)
 	want := rpMutate(t, f.StateDir, targets)
 
 	ctx := testCtx(t, 90*time.Second)
@@ -71,7 +71,7 @@ func TestRestoreKillSnapshotterMidLoad(t *testing.T) {
 	}
 	victim := c.start("snapshotter")
 	first := rpBackup(t, c, "backup-1")
-	targets := rpMembers(t, *first.BackupDir)
+	targets := embeddedtest.Members(t, *first.BackupDir)
 	want := rpMutate(t, f.StateDir, targets)
 
 	ctx := testCtx(t, 90*time.Second)

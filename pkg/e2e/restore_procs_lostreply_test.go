@@ -20,7 +20,7 @@ func TestRestoreLostUploadReply(t *testing.T) {
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096")
 	c.startAll(1)
 	first := rpBackup(t, c, "backup-1")
-	targets := rpMembers(t, *first.BackupDir)
+	targets := embeddedtest.Members(t, *first.BackupDir)
 	want := rpMutate(t, f.StateDir, targets)
 	if err := sim.InjectFault(f.StateDir, sim.Fault{Call: sim.KindUpload, Mode: sim.ModeLostReply, Times: lost}); err != nil {
 		t.Fatal(err)

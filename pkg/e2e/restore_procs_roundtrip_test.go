@@ -25,7 +25,7 @@ func TestRestoreRoundTripProcesses(t *testing.T) {
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096")
 	c.startAll(1)
 	first := rpBackup(t, c, "backup-1")
-	targets := rpMembers(t, *first.BackupDir)
+	targets := embeddedtest.Members(t, *first.BackupDir)
 	if len(targets) != 29 {
 		t.Fatalf("the backup has %d members, want 29", len(targets))
 	}
@@ -61,7 +61,7 @@ func TestRestoreRoundTripProcesses(t *testing.T) {
 	tally := rpCheckRestored(t, f, targets, want, true)
 	rpCheckDocuments(t, c, rec, "backup-1", tally, targets)
 	second := rpBackup(t, c, "backup-2")
-	if a, b := rpChecksums(t, *first.BackupDir), rpChecksums(t, *second.BackupDir); !rpEqual(a, b) {
+	if a, b := embeddedtest.Checksums(t, *first.BackupDir), embeddedtest.Checksums(t, *second.BackupDir); !embeddedtest.SameMaps(a, b) {
 		t.Fatalf("checksums of the backup after the restore differ from the first backup's:\n%v\n%v", a, b)
 	}
 }

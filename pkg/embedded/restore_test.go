@@ -8,7 +8,6 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
-	"github.com/fleetbackup/fleetbackup/pkg/layout"
 	"github.com/fleetbackup/fleetbackup/pkg/restore"
 	"github.com/fleetbackup/fleetbackup/pkg/restoreops"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
@@ -23,12 +22,12 @@ func TestRestoreRoundTripEmbedded(t *testing.T) {
 			f := embeddedtest.NewFleet(t, thirtyCanisterFleet(), 4096)
 			st := embeddedtest.Start(t, f, embedded.Config{})
 			first := mustComplete(t, st.RunToEnd(t, "backup-1", subtreeRequest(t, "backup-1", f, "parallel")))
-			targets := memberIDs(t, *first.BackupDir)
-			contentBefore := contents(t, f, targets)
+			targets := embeddedtest.Members(t, *first.BackupDir)
+			contentBefore := embeddedtest.Contents(t, f.StateDir, targets)
 			if err := sim.MutateAll(f.StateDir, targets); err != nil {
 				t.Fatal(err)
 			}
-			if equalMaps(contents(t, f, targets), contentBefore) {
+			if embeddedtest.SameMaps(embeddedtest.Contents(t, f.StateDir, targets), contentBefore) {
 				t.Fatal("mutating the fleet changed no content")
 			}
 			body := embeddedtest.Request(t, map[string]any{"run_id": "restore-1", "backup": "backup-1", "order": order})
@@ -36,13 +35,13 @@ func TestRestoreRoundTripEmbedded(t *testing.T) {
 			if rec.Kind != runs.KindRestore || rec.BackupID != "backup-1" || rec.AttentionRequired || rec.Network != "local" || rec.Fleet != "demo" {
 				t.Fatalf("restore record: %+v", rec)
 			}
-			if got := contents(t, f, targets); !equalMaps(got, contentBefore) {
+			if got := embeddedtest.Contents(t, f.StateDir, targets); !embeddedtest.SameMaps(got, contentBefore) {
 				t.Fatalf("content after restore differs from the backup's")
 			}
 			f.CheckAllRunning(t)
 			checkRestoreDocuments(t, rec, len(targets))
 			second := mustComplete(t, st.RunToEnd(t, "backup-2", subtreeRequest(t, "backup-2", f, "parallel")))
-			if a, b := checksums(t, *first.BackupDir), checksums(t, *second.BackupDir); !equalMaps(a, b) {
+			if a, b := embeddedtest.Checksums(t, *first.BackupDir), embeddedtest.Checksums(t, *second.BackupDir); !embeddedtest.SameMaps(a, b) {
 				t.Fatalf("checksums of the second backup differ from the first's:\n%v\n%v", a, b)
 			}
 			checkUploadsOnce(t, f.StateDir, targets)
@@ -56,60 +55,6 @@ func mustComplete(t *testing.T, rec runs.Record) runs.Record {
 		t.Fatalf("run %s ended %s: %s", rec.RunID, rec.State, deref(rec.Error))
 	}
 	return rec
-}
-
-func memberIDs(t *testing.T, dir string) []string {
-	t.Helper()
-	m, err := layout.ReadManifest(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]string, len(m.Fleet.Members))
-	for i, mem := range m.Fleet.Members {
-		ids[i] = mem.CanisterID
-	}
-	return ids
-}
-
-func checksums(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	m, err := layout.ReadManifest(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, mem := range m.Fleet.Members {
-		if mem.SourceSnapshot.Checksum == nil {
-			t.Fatalf("member %s has no checksum", mem.CanisterID)
-		}
-		out[mem.CanisterID] = *mem.SourceSnapshot.Checksum
-	}
-	return out
-}
-
-func contents(t *testing.T, f *embeddedtest.Fleet, ids []string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for _, id := range ids {
-		c, err := sim.Content(f.StateDir, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[id] = c
-	}
-	return out
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // checkUploadsOnce asserts one successful upload and one load per target, and that the uploaded

@@ -23,12 +23,9 @@ func newStore(t *testing.T) *runstore.Store {
 	return s
 }
 
-// wideFixture is a seeded run over a hub with 150 children: the stopped barrier waits for 151
-// stops, so it is a tree of three shards under a root.
-func wideFixture(t *testing.T) fixture {
+// seed plans a subtree backup of entries[1] in parallel order and seeds its records.
+func (f *fixture) seed(t *testing.T, entries []registry.Entry) {
 	t.Helper()
-	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 150}})
-	f := fixture{pids: map[string]string{}}
 	hash, err := registry.TopologyHash(entries)
 	must(t, err)
 	f.p, err = plan.Build(plan.BuildInput{
@@ -45,6 +42,15 @@ func wideFixture(t *testing.T) fixture {
 	f.store = newStore(t)
 	f.g = dispatch.Build(f.p, dispatch.Parallel)
 	must(t, f.store.Seed(t.Context(), j, f.g))
+}
+
+// wideFixture is a seeded run over a hub with 150 children: the stopped barrier waits for 151
+// stops, so it is a tree of three shards under a root.
+func wideFixture(t *testing.T) fixture {
+	t.Helper()
+	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 150}})
+	f := fixture{pids: map[string]string{}}
+	f.seed(t, entries)
 	return f
 }
 

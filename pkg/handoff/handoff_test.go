@@ -11,10 +11,8 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
-	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
-	"github.com/fleetbackup/fleetbackup/pkg/registry"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
@@ -34,22 +32,7 @@ func newFixture(t *testing.T) fixture {
 	t.Helper()
 	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2}})
 	f := fixture{pids: map[string]string{"hub": entries[1].Pid, "c1": entries[2].Pid, "c2": entries[3].Pid}}
-	hash, err := registry.TopologyHash(entries)
-	must(t, err)
-	f.p, err = plan.Build(plan.BuildInput{
-		PlanID: "plan-1", RunID: runID, Fleet: "f", Network: "local", RootCanisterID: entries[0].Pid,
-		SelectedCanisterID: &entries[1].Pid, Scope: plan.ScopeSubtree, IncludeDescendants: true,
-		TopologyHash: hash, Registry: entries,
-		Control:      plan.ControlAuthority{Source: plan.ControlSource{Kind: plan.ControlOperatorController}, Evidence: plan.EvidenceProven},
-		SnapshotRead: plan.SnapshotReadAuthority{Source: plan.ReadOperatorController, Evidence: plan.EvidenceProven},
-		Quiescence:   plan.QuiescenceCrashConsistent, IdentityMode: plan.IdentityRelocatable,
-	})
-	must(t, err)
-	j, err := journal.New(f.p)
-	must(t, err)
-	f.store = newStore(t)
-	f.g = dispatch.Build(f.p, dispatch.Parallel)
-	must(t, f.store.Seed(t.Context(), j, f.g))
+	f.seed(t, entries)
 	return f
 }
 

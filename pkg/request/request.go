@@ -80,13 +80,11 @@ type wireRequest struct {
 // (scope subtree when a selector is given else non-root-fleet, policy crash-consistent, order
 // parallel, keep_snapshots 1, on_conflict reject) and checks every field that needs no registry.
 func DecodeRequest(data []byte) (*Request, error) {
-	if len(data) > MaxRequestBytes {
-		return nil, &RequestError{Reason: fmt.Sprintf("request of %d bytes exceeds the limit of %d bytes", len(data), MaxRequestBytes)}
-	}
-	if err := checkKeys(data, requestKeys); err != nil {
+	var w wireRequest
+	if err := decodeStrict(data, requestKeys, &w); err != nil {
 		return nil, err
 	}
-	r, err := decodeFields(data)
+	r, err := w.request()
 	if err != nil {
 		return nil, err
 	}
@@ -96,18 +94,28 @@ func DecodeRequest(data []byte) (*Request, error) {
 	return r, nil
 }
 
-// decodeFields decodes a body whose keys checkKeys accepted; wrong types and trailing data are
-// errors.
-func decodeFields(data []byte) (*Request, error) {
+// decodeStrict decodes a request body into v: at most MaxRequestBytes, top-level keys exactly
+// from known and once each (checkKeys), no unknown fields, the right types, no trailing data.
+func decodeStrict(data []byte, known map[string]bool, v any) error {
+	if len(data) > MaxRequestBytes {
+		return &RequestError{Reason: fmt.Sprintf("request of %d bytes exceeds the limit of %d bytes", len(data), MaxRequestBytes)}
+	}
+	if err := checkKeys(data, known); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var w wireRequest
-	if err := dec.Decode(&w); err != nil {
-		return nil, decodeError(err)
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &RequestError{Reason: "trailing data after the JSON object"}
+		return &RequestError{Reason: "trailing data after the JSON object"}
 	}
+	return nil
+}
+
+// request is the decoded request with keep_snapshots checked.
+func (w *wireRequest) request() (*Request, error) {
 	r := w.Request
 	if w.KeepSnapshots != nil {
 		if *w.KeepSnapshots < 1 {

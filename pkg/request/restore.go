@@ -1,12 +1,10 @@
 package request
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"reflect"
 
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
@@ -45,20 +43,9 @@ type wireRestore struct {
 // request, fills the defaults (order parallel, require_verified true, on_conflict reject) and
 // checks every field that needs no backup directory.
 func DecodeRestoreRequest(data []byte) (*RestoreRequest, error) {
-	if len(data) > MaxRequestBytes {
-		return nil, &RequestError{Reason: fmt.Sprintf("request of %d bytes exceeds the limit of %d bytes", len(data), MaxRequestBytes)}
-	}
-	if err := checkKeys(data, restoreKeys); err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var w wireRestore
-	if err := dec.Decode(&w); err != nil {
-		return nil, decodeError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &RequestError{Reason: "trailing data after the JSON object"}
+	if err := decodeStrict(data, restoreKeys, &w); err != nil {
+		return nil, err
 	}
 	r := w.RestoreRequest
 	r.RequireVerified = w.RequireVerified == nil || *w.RequireVerified

@@ -97,10 +97,16 @@ func (in *installation) backup(ctx context.Context, runID string, fields map[str
 	if err != nil {
 		return runs.Record{}, 0, err
 	}
+	return in.await(ctx, runID, func(ctx context.Context) error { return client.Submit(ctx, in.stack.Store, body, "") })
+}
+
+// await submits a run and waits until it ends; it returns the final record and the time from
+// submission to the terminal record. A run that does not complete is an error.
+func (in *installation) await(ctx context.Context, runID string, submit func(context.Context) error) (runs.Record, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, runTimeout)
 	defer cancel()
 	start := time.Now()
-	if err := client.Submit(ctx, in.stack.Store, body, ""); err != nil {
+	if err := submit(ctx); err != nil {
 		return runs.Record{}, 0, fmt.Errorf("submitting: %w", err)
 	}
 	rec, err := client.WaitTerminal(ctx, in.stack.Store, runID)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
-	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
 // restoreLatency adds upload and load latencies to the downtime scenario's: a restore's calls.
@@ -63,23 +62,8 @@ func (in *installation) restore(ctx context.Context, runID, backupID, order stri
 	if err != nil {
 		return 0, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, runTimeout)
-	defer cancel()
-	start := time.Now()
-	if err := client.SubmitRestore(ctx, in.stack.Store, body, ""); err != nil {
-		return 0, fmt.Errorf("submitting: %w", err)
-	}
-	rec, err := client.WaitTerminal(ctx, in.stack.Store, runID)
-	elapsed := time.Since(start)
-	if err != nil {
-		return elapsed, fmt.Errorf("waiting for restore %s: %w", runID, err)
-	}
-	if rec.State != runs.Completed {
-		reason := ""
-		if rec.Error != nil {
-			reason = *rec.Error
-		}
-		return elapsed, fmt.Errorf("restore %s ended %s: %s", runID, rec.State, reason)
-	}
-	return elapsed, nil
+	_, elapsed, err := in.await(ctx, runID, func(ctx context.Context) error {
+		return client.SubmitRestore(ctx, in.stack.Store, body, "")
+	})
+	return elapsed, err
 }
