@@ -64,6 +64,7 @@ func TestRestorePolicyAbortForce(t *testing.T) {
 	b := newPolicyBackup(t)
 	ctx := testCtx(t, 2*time.Minute)
 	const runID = "rs-abort"
+	snapshotsBefore := b.snapshotCounts(t)
 	b.failLeafLoad(t, ctx, runID)
 
 	answer, err := controlForReply(ctx, b.c, runID, runs.ActionAbort)
@@ -99,6 +100,8 @@ func TestRestorePolicyAbortForce(t *testing.T) {
 	}
 	b.f.CheckAllRunning(t)
 	b.waitLocksFreed(t, ctx, runID)
+	// The snapshots the aborted restore uploaded were deleted before its locks were freed.
+	b.checkSnapshotsAsBefore(t, snapshotsBefore)
 }
 
 // failLeafLoad injects a permanent load fault on the leaf, restores, and checks that the run

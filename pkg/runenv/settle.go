@@ -3,8 +3,6 @@ package runenv
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 
 	"github.com/fleetbackup/fleetbackup/pkg/layout"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
@@ -41,7 +39,7 @@ func (e *Env) Settle(ctx context.Context, run runs.Record) error {
 // goes on from the finished ones). A completed run has none.
 func (e *Env) cleanAfter(ctx context.Context, run runs.Record, p *plan.Plan) {
 	if p.IsRestore() {
-		e.cleanRestore(run)
+		e.cleanRestore(ctx, run, p)
 		return
 	}
 	var ids []string
@@ -61,18 +59,5 @@ func (e *Env) cleanAfter(ctx context.Context, run runs.Record, p *plan.Plan) {
 	}
 	if err != nil {
 		e.Logger().Warn("removing staging directories", "run_id", run.RunID, "err", err)
-	}
-}
-
-// cleanRestore removes the private upload copies an aborted restore may have left (a killed
-// upload cannot remove its own); a failed restore keeps them for its retry, whose finalize
-// removes them, and live uploads remove their own.
-func (e *Env) cleanRestore(run runs.Record) {
-	if run.State != runs.Aborted || run.BackupID == "" || e.BackupRoot == "" {
-		return
-	}
-	dir := layout.RestoreStagingDir(filepath.Join(e.BackupRoot, run.BackupID), run.RunID)
-	if err := os.RemoveAll(dir); err != nil {
-		e.Logger().Warn("removing a restore's staging copies", "run_id", run.RunID, "err", err)
 	}
 }
