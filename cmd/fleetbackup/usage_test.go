@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-var allCommands = []string{"demo", "dev", "plan", "run", "watch", "status", "list", "retry", "abort", "verify", "registry", "version", "bench", "prune", "restore"}
+var allCommands = []string{"demo", "dev", "plan", "run", "watch", "status", "list", "retry", "abort", "verify", "registry", "version", "bench", "prune", "restore", "records", "schedule"}
 
 func TestEveryCommandHasHelpWithAnExample(t *testing.T) {
 	for _, name := range allCommands {

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -36,7 +38,13 @@ func (p *Admitter) HandleRequest(ctx context.Context, msg jetstream.Msg) error {
 	if req.RunID == "" {
 		req.RunID = generatedRunID(req, msg, p.Env)
 	}
+	return p.admitRequest(ctx, msg, req)
+}
+
+// admitRequest opens the run of a decoded request that has its run id, and plans it.
+func (p *Admitter) admitRequest(ctx context.Context, msg jetstream.Msg, req *request.Request) error {
 	rec := runs.New(req.RunID, req.Fleet, req.Network, req.Order, string(req.OnConflict), req.Digest(), p.Env.RFC3339())
+	rec.KeepSnapshots = req.KeepSnapshots
 	run, fresh, err := p.open(ctx, rec)
 	var bad *request.RequestError
 	switch {
@@ -46,8 +54,21 @@ func (p *Admitter) HandleRequest(ctx context.Context, msg jetstream.Msg) error {
 		return worker.Later(err) // a store error: the request is handed back, not lost
 	case !fresh && run.State != runs.Planning && run.State != runs.Preflight:
 		return p.answerRepeat(ctx, msg, run)
+	case fresh && p.dirExists(req.RunID):
+		return p.reply(ctx, msg, req.RunID, &request.RequestError{Field: "run_id", Reason: fmt.Sprintf(
+			"run id %s was used before: its backup directory exists (its KV records may have been purged)", req.RunID)})
 	}
 	return p.reply(ctx, msg, req.RunID, p.plan(ctx, req))
+}
+
+// dirExists reports whether a backup directory of runID exists under the backup root: a new
+// run must not write into an earlier run's backup.
+func (p *Admitter) dirExists(runID string) bool {
+	if p.Env.BackupRoot == "" {
+		return false
+	}
+	_, err := os.Lstat(filepath.Join(p.Env.BackupRoot, runID))
+	return err == nil
 }
 
 // answerRepeat answers a copy of a request whose run went past planning. A redelivery (the

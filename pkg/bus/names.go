@@ -4,6 +4,7 @@ package bus
 
 import (
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/schedule"
 
 	"fmt"
 	"regexp"
@@ -86,16 +87,42 @@ func (n Names) InternalRunID(subject string) (string, bool) {
 	return runIDAfter(subject, n.Prefix+".runs.internal.")
 }
 
-// RequestSubjects lists the subjects the request stream captures and the planner consumes:
-// run requests, run control and the planner's internal messages.
+// RequestSubjects lists the subjects the planner consumes: run requests, run control and the
+// planner's internal messages. The request stream captures these and the schedule
+// definitions (RequestStreamSubjects), which nobody consumes.
 func (n Names) RequestSubjects() []string {
 	return []string{n.RequestSubject(), n.RestoreRequestSubject(), n.ControlWildcard(), n.InternalWildcard()}
+}
+
+// RequestStreamSubjects lists the subjects the request stream captures: those the planner
+// consumes (RequestSubjects), and the schedule definitions, which stay in the stream until
+// they are replaced or deleted (docs/schedules.md).
+func (n Names) RequestStreamSubjects() []string {
+	return append(n.RequestSubjects(), n.ScheduleWildcard())
+}
+
+// ScheduleSubject is the subject of schedule name's definition: a message with the
+// Nats-Schedule headers, whose subject is the schedule's identity (docs/schedules.md).
+func (n Names) ScheduleSubject(name string) string { return n.Prefix + ".schedules." + name }
+
+// ScheduleWildcard matches every schedule definition's subject.
+func (n Names) ScheduleWildcard() string { return n.Prefix + ".schedules.*" }
+
+// ScheduleName returns the schedule name of a definition's subject (what the server sets in
+// Nats-Scheduler on each firing), and false when subject is not a schedule subject of this
+// installation or its name token is not a valid schedule name.
+func (n Names) ScheduleName(subject string) (string, bool) {
+	name, ok := strings.CutPrefix(subject, n.Prefix+".schedules.")
+	if !ok || schedule.CheckName(name) != nil {
+		return "", false
+	}
+	return name, true
 }
 
 // OpSubject is the dispatch subject of one operation kind.
 func (n Names) OpSubject(kind string) string { return n.Prefix + ".ops." + kind }
 
-// RequestStream captures run requests and control messages.
+// RequestStream captures run requests, control and internal messages, and schedule definitions.
 func (n Names) RequestStream() string { return strings.ToUpper(n.Prefix) + "_REQUESTS" }
 
 // OpStream captures operation dispatch messages.
@@ -116,9 +143,14 @@ func (n Names) ArtifactsBucket() string { return n.Prefix + "_artifacts" }
 // LocksBucket holds one key per locked canister: the run that holds it (DESIGN §3, §4).
 func (n Names) LocksBucket() string { return n.Prefix + "_locks" }
 
+// SchedulesBucket holds one record per schedule: its last run and its skipped firings
+// (schedule.State).
+func (n Names) SchedulesBucket() string { return n.Prefix + "_schedules" }
+
 // Buckets lists every KV bucket of the installation.
 func (n Names) Buckets() []string {
-	return []string{n.RunsBucket(), n.OpsBucket(), n.PlansBucket(), n.ArtifactsBucket(), n.LocksBucket()}
+	return []string{n.RunsBucket(), n.OpsBucket(), n.PlansBucket(), n.ArtifactsBucket(), n.LocksBucket(),
+		n.SchedulesBucket()}
 }
 
 // ConsumerSubjects lists the subjects each durable consumer filters on.

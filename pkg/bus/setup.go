@@ -118,11 +118,17 @@ func disableDirectGet(ctx context.Context, js jetstream.JetStream, stream string
 func setupStreams(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig) error {
 	streams := []jetstream.StreamConfig{{
 		Name:       n.RequestStream(),
-		Subjects:   n.RequestSubjects(),
+		Subjects:   n.RequestStreamSubjects(),
 		Retention:  jetstream.WorkQueuePolicy,
 		Duplicates: cfg.DuplicateWindow,
 		Replicas:   cfg.Replicas,
 		Storage:    jetstream.FileStorage,
+		// Schedule definitions live here (docs/schedules.md): the server fires them onto the
+		// request subject, which must be a subject of the same stream. Message schedules need
+		// roll-ups (a definition replaces the previous one on its subject); once on, they can
+		// never be turned off again (nats-server refuses the update).
+		AllowMsgSchedules: true,
+		AllowRollup:       true,
 	}, {
 		Name:       n.OpStream(),
 		Subjects:   []string{n.Prefix + ".ops.*"},

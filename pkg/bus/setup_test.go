@@ -66,8 +66,8 @@ func checkConsumers(t *testing.T, js jetstream.JetStream, n bus.Names, maxDelive
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.CachedInfo().Config.Subjects; !slices.Equal(got, n.RequestSubjects()) {
-		t.Errorf("request stream subjects %v, want %v", got, n.RequestSubjects())
+	if got := s.CachedInfo().Config.Subjects; !slices.Equal(got, n.RequestStreamSubjects()) {
+		t.Errorf("request stream subjects %v, want %v", got, n.RequestStreamSubjects())
 	}
 	planner := consumerInfo(t, js, n.RequestStream(), bus.ConsumerPlanner).Config
 	if !slices.Equal(planner.FilterSubjects, n.RequestSubjects()) {

@@ -19,7 +19,19 @@ import (
 // Effects are the downloader's effects by kind.
 func Effects() opworker.Effects {
 	return opworker.Effects{}.Register(plan.KindDownloadSnapshot, opworker.EffectFunc(download)).
-		Register(plan.KindUploadSnapshot, opworker.EffectFunc(restoreops.Upload))
+		Register(plan.KindUploadSnapshot, opworker.EffectFunc(upload))
+}
+
+// upload is a restore's upload (restoreops.Upload); once it completed, the uploaded
+// artifact's size counts as bytes uploaded (an upload adopted from a lost reply included).
+func upload(ctx context.Context, j *opworker.Job) (journal.Receipt, error) {
+	r, err := restoreops.Upload(ctx, j)
+	if doc := j.Plan.Restore; err == nil && doc != nil {
+		if op, opErr := doc.Operation(j.Rec.Op.Sequence); opErr == nil && op.ArtifactPath != nil {
+			opworker.CountBytes(ctx, opworker.Uploaded, filepath.Join(doc.BackupDir, filepath.FromSlash(*op.ArtifactPath)))
+		}
+	}
+	return r, err
 }
 
 // download fetches the target's snapshot into a clean staging directory and records it.
@@ -60,6 +72,9 @@ func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error)
 		})
 		return err
 	})
+	if err == nil {
+		opworker.CountBytes(ctx, opworker.Downloaded, a.Staging)
+	}
 	seg := filepath.Base(a.Durable)
 	return &seg, err
 }

@@ -13,6 +13,12 @@ var (
 	ErrPermanent = errors.New("permanent executor error")
 )
 
+// ErrSnapshotLimit marks a create refused because the canister already holds as many snapshots
+// as it may (the IC's "has reached the maximum number of snapshots allowed"). It is not a class:
+// such an error is also ErrPermanent. A create at the limit can still replace one of the
+// canister's snapshots (SnapshotReplacer).
+var ErrSnapshotLimit = errors.New("snapshot limit reached")
+
 // Error is a failed host call: Status names the failing layer (for example "icp" or "sim"),
 // Message says what happened without backtrace noise.
 type Error struct {

@@ -46,9 +46,19 @@ type Snapshot struct {
 
 // SnapshotDeleter is implemented by executors that can delete a snapshot. A retry that must
 // quiesce the selection again deletes the snapshot its first pass took before taking a new
-// one, so a run still leaves at most one new snapshot per canister.
+// one, so a run still leaves at most one new snapshot per canister; a completed run deletes the
+// snapshots of earlier backups beyond keep_snapshots (docs/snapshot-retention.md).
 type SnapshotDeleter interface {
 	DeleteSnapshot(ctx context.Context, canister, snapshotID string) error
+}
+
+// SnapshotReplacer is implemented by executors that can take a snapshot in place of one the
+// canister holds (`icp canister snapshot create <C> --replace <S>`): the canister must be
+// stopped, as for CreateSnapshot; replaced must be one of the canister's own snapshots; the old
+// snapshot is deleted once the new one exists, so the number of snapshots does not change and a
+// canister at its limit can be snapshotted.
+type SnapshotReplacer interface {
+	ReplaceSnapshot(ctx context.Context, canister, replaced string) (Snapshot, error)
 }
 
 // Restorer is implemented by executors that can restore: upload an artifact directory as a new

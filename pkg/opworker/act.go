@@ -68,25 +68,31 @@ func (w *Worker) run(ctx context.Context, msg jetstream.Msg, j *Job) error {
 	started := time.Now()
 	receipt, err := w.effects[op.Kind].Execute(workCtx, j)
 	stop()
-	return w.settle(ctx, j, receipt, err, context.Cause(workCtx), log.With("duration", time.Since(started)))
+	return w.settle(ctx, j, receipt, err, context.Cause(workCtx), time.Since(started), log)
 }
 
-// settle decides what an executed operation's outcome means for its record and message.
-func (w *Worker) settle(ctx context.Context, j *Job, receipt journal.Receipt, err, cause error, log *slog.Logger) error {
+// settle decides what an executed operation's outcome means for its record and message; took
+// is how long the effect ran.
+func (w *Worker) settle(ctx context.Context, j *Job, receipt journal.Receipt, err, cause error, took time.Duration, log *slog.Logger) error {
 	op := j.Rec.Op
+	log = log.With("duration", took)
 	switch {
 	case errors.Is(cause, ErrLostClaim):
 		log.Warn("claim lost while executing", "err", cause)
+		ended(ctx, string(op.Kind), OutcomeHandedBack)
 		// Keep the message: the new owner may be working from this very message.
 		return &worker.Retry{Delay: w.Env.LeaseDuration(), Err: cause}
 	case err != nil && (ctx.Err() != nil || runenv.IsInfrastructure(err)):
 		log.Warn("operation interrupted; handing it back", "err", err)
+		ended(ctx, string(op.Kind), OutcomeHandedBack)
 		_ = w.Release(context.WithoutCancel(ctx), j.Run.RunID, op.Sequence, j.Attempt())
 		if ctx.Err() != nil {
 			return ctx.Err() // shutting down: hand the message back at once
 		}
 		return &worker.Retry{Delay: time.Second, Err: err}
-	case err != nil:
+	}
+	j.took, j.ran = took, true // observed with the receipt (recorded)
+	if err != nil {
 		log.Error("operation failed", "err", err)
 		return worker.Later(w.fail(ctx, j, err))
 	}

@@ -30,9 +30,10 @@ var ErrLostClaim = errors.New("claim lost to another worker")
 func (w *Worker) Claim(ctx context.Context, run runs.Record, seq int, ignoreDeps bool) (runstore.OpRecord, journal.State, Verdict, error) {
 	var from journal.State
 	v := NotReady
+	takeover := false
 	now := w.Env.Now()
 	rec, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(run.RunID, seq), func(r *runstore.OpRecord) error {
-		from, v = r.Op.State, NotReady
+		from, v, takeover = r.Op.State, NotReady, false
 		switch {
 		case r.Op.State.Done():
 			v = AlreadyDone
@@ -52,12 +53,22 @@ func (w *Worker) Claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 				return err
 			}
 		}
+		takeover = r.Op.State == journal.StatePending && tookOver(r.Claim, w.id)
 		r.Attempts++
 		r.Claim = &runstore.Claim{Worker: w.id, Attempt: r.Attempts, LeaseUntil: now.Add(w.Env.LeaseDuration()).UnixMilli()}
 		v = Claimed
 		return nil
 	})
+	if o := ObserverFrom(ctx); o != nil && err == nil && takeover {
+		o.LeaseTakenOver(string(rec.Value.Op.Kind))
+	}
 	return rec.Value, from, v, err
+}
+
+// tookOver reports whether claiming over c takes an operation from another worker whose
+// lease lapsed: not a claim released on shutdown (lease zero), nor this worker's own.
+func tookOver(c *runstore.Claim, self string) bool {
+	return c != nil && c.LeaseUntil != 0 && c.Worker != self
 }
 
 // abandoned reports whether a live claim is this worker's own from an attempt it no longer

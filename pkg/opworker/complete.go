@@ -16,6 +16,7 @@ import (
 // finishing effect, ends the run).
 func (w *Worker) complete(ctx context.Context, j *Job, r journal.Receipt) error {
 	if err := w.Env.Persist(ctx, func() error { return w.Record(ctx, j, r) }); err != nil {
+		ended(ctx, string(j.Rec.Op.Kind), OutcomeHandedBack)
 		return keepIfLost(err, w.Env.LeaseDuration())
 	}
 	op := j.Rec.Op
@@ -36,6 +37,7 @@ func (w *Worker) fail(ctx context.Context, j *Job, cause error) error {
 	op := j.Rec.Op
 	r := j.Run.Journal.FailedReceipt(op, w.Env.MarkerPtr(), cause.Error())
 	if err := w.Env.Persist(ctx, func() error { return w.Record(ctx, j, r) }); err != nil {
+		ended(ctx, string(op.Kind), OutcomeHandedBack)
 		return keepIfLost(err, w.Env.LeaseDuration())
 	}
 	if err := w.Env.MoveCount(ctx, j.Run.RunID, op.Kind, journal.StatePending, journal.StateFailed); err != nil {
@@ -53,9 +55,11 @@ func keepIfLost(err error, lease time.Duration) error {
 	return err
 }
 
-// Record applies a receipt to the job's claimed operation, if this worker still holds it.
+// Record applies a receipt to the job's claimed operation, if this worker still holds it, and
+// tells the context's Observer (see WithObserver) once it is recorded.
 func (w *Worker) Record(ctx context.Context, j *Job, r journal.Receipt) error {
 	attempt := j.Attempt()
+	var at int64
 	_, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(j.Run.RunID, j.Rec.Op.Sequence), func(o *runstore.OpRecord) error {
 		if !w.holds(o, attempt) {
 			return ErrLostClaim
@@ -63,10 +67,14 @@ func (w *Worker) Record(ctx context.Context, j *Job, r journal.Receipt) error {
 		if err := journal.RecordOp(&o.Op, r, j.Run.Journal); err != nil {
 			return err
 		}
-		o.Receipts = append(o.Receipts, runstore.StoredReceipt{Receipt: r, RecordedAtNanos: w.Env.Now().UnixNano()})
+		at = w.Env.Now().UnixNano()
+		o.Receipts = append(o.Receipts, runstore.StoredReceipt{Receipt: r, RecordedAtNanos: at})
 		o.Claim = nil
 		return nil
 	})
+	if err == nil {
+		w.recorded(ctx, j, r, at)
+	}
 	return err
 }
 

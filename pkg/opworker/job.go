@@ -3,6 +3,7 @@ package opworker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
@@ -23,6 +24,10 @@ type Job struct {
 	// operation record.
 	FinalCounts *journal.Counts
 	w           *Worker
+	// took is how long the effect ran, once it ran on the message path (ran); containment's
+	// jobs run none.
+	took time.Duration
+	ran  bool
 }
 
 // Attempt is the claim's attempt number (1 for the first).

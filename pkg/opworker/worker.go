@@ -1,7 +1,9 @@
 // Package opworker runs dispatched operations: it claims an operation by compare-and-swap,
 // executes the effect registered for its kind under a kept-alive lease, records the receipt,
 // moves the run's counts and hands completion on to the successors. What happens to each
-// message is decided by the error it returns (package worker's fate policy).
+// message is decided by the error it returns (package worker's fate policy). How attempts end,
+// lease takeovers, canister downtime and bytes moved are told to the context's Observer
+// (observe.go), for metrics.
 package opworker
 
 import (

@@ -1,6 +1,7 @@
-// Package planner is the planner service: it consumes run requests (package admission),
-// operators' control messages (package control) and its own internal messages (containment
-// and the admission of queued runs), each routed by subject.
+// Package planner is the planner service: it consumes run requests (package admission, or
+// package schedule/firing for those a schedule fired), operators' control messages (package
+// control) and its own internal messages (containment and the admission of queued runs), each
+// routed by subject.
 package planner
 
 import (
@@ -17,7 +18,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/containment"
 	"github.com/fleetbackup/fleetbackup/pkg/control"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
-	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/schedule/firing"
 	"github.com/fleetbackup/fleetbackup/pkg/stage"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
@@ -34,11 +35,13 @@ type Planner struct {
 	admission *admission.Admitter
 	control   *control.Controller
 	container *containment.Container
+	firing    *firing.Firer
 }
 
 // New makes a planner.
 func New(env *runenv.Env) *Planner {
-	return &Planner{env: env, admission: &admission.Admitter{Env: env},
+	adm := &admission.Admitter{Env: env}
+	return &Planner{env: env, admission: adm, firing: &firing.Firer{Env: env, Admission: adm},
 		control: &control.Controller{Env: env}, container: &containment.Container{Env: env}}
 }
 
@@ -49,6 +52,15 @@ func (p *Planner) Handle(ctx context.Context, msg jetstream.Msg) error {
 	stop := worker.KeepAlive(ctx, msg, p.env.LeaseDuration()/3, nil, nil)
 	defer stop()
 	names := p.env.Store.Names
+	if from := msg.Headers().Get(jetstream.SchedulerHeader); from != "" {
+		// The server publishes a schedule's body with its own rights: a schedule may start
+		// backups, never restores, control or internal actions (docs/schedules.md).
+		if msg.Subject() != names.RequestSubject() {
+			return worker.Reject(fmt.Errorf("planner: schedule %s fired on %s; a schedule may only target %s",
+				from, msg.Subject(), names.RequestSubject()))
+		}
+		return p.firing.Handle(ctx, msg)
+	}
 	switch msg.Subject() {
 	case names.RequestSubject():
 		return p.admission.HandleRequest(ctx, msg)
@@ -65,7 +77,7 @@ func (p *Planner) Handle(ctx context.Context, msg jetstream.Msg) error {
 }
 
 func (p *Planner) handleInternal(ctx context.Context, runID string, msg jetstream.Msg) error {
-	if !runs.IDPattern.MatchString(runID) {
+	if !bus.ValidRunID(runID) {
 		return worker.Reject(fmt.Errorf("internal subject %s: invalid run id", msg.Subject()))
 	}
 	var im runenv.InternalMessage

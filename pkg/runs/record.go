@@ -109,6 +109,9 @@ type Record struct {
 	NextAction        *string `json:"next_action"`
 	// BackupID (restores) is the run id of the backup being restored.
 	BackupID string `json:"backup_id,omitempty"`
+	// KeepSnapshots (backups) is the request's keep_snapshots: how many of fleetbackup's
+	// snapshots each backed-up canister keeps once the run completed.
+	KeepSnapshots int `json:"keep_snapshots,omitempty"`
 }
 
 // New is the record of a run just requested.

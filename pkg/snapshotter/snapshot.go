@@ -8,10 +8,12 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/snapshotter/inventory"
 )
 
-// snapshot takes the target's snapshot, or adopts the one an earlier attempt took whose reply
-// was lost, and records it in the download journal.
+// snapshot takes the target's snapshot (replacing the oldest one fleetbackup took when the
+// canister is at its snapshot limit), or adopts the one an earlier attempt took whose reply was
+// lost, and records it in the download journal.
 func snapshot(ctx context.Context, j *opworker.Job) (journal.Receipt, error) {
 	r := j.Receipt()
 	target, err := j.Target()
@@ -26,14 +28,14 @@ func snapshot(ctx context.Context, j *opworker.Job) (journal.Receipt, error) {
 }
 
 func takeSnapshot(ctx context.Context, j *opworker.Job, target string) (*string, error) {
-	before, reconcile, err := baseline(ctx, j, target)
+	before, reconcile, err := inventory.Baseline(ctx, j, target)
 	if err != nil {
 		return nil, err
 	}
 	var snap executor.Snapshot
 	err = j.Env.Retry.Do(ctx, func() error {
 		if reconcile {
-			adopted, ok, err := adopt(ctx, j, target, before)
+			adopted, ok, err := inventory.Adopt(ctx, j, target, before)
 			if err != nil || ok {
 				snap = adopted
 				return err
@@ -41,7 +43,7 @@ func takeSnapshot(ctx context.Context, j *opworker.Job, target string) (*string,
 		}
 		reconcile = true // the reply of the next create may be lost after the IC acted
 		var err error
-		snap, err = j.Env.Exec.CreateSnapshot(ctx, target)
+		snap, err = inventory.Create(ctx, j, target)
 		return err
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
+	"github.com/fleetbackup/fleetbackup/pkg/recordgc"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
@@ -48,6 +49,9 @@ type Config struct {
 	// (default 5s) that its streams, consumers and buckets exist, and sets them up again if not.
 	Setup        *bus.SetupConfig
 	HealInterval time.Duration
+	// RecordAge, RecordFailedAge and RecordInterval, when an age is set, purge the KV records
+	// of finished runs periodically (recordgc.Policy; the planner runs it).
+	RecordAge, RecordFailedAge, RecordInterval time.Duration
 }
 
 // Run runs one instance of s until ctx ends, then shuts it down gracefully.
@@ -71,6 +75,9 @@ func Run(ctx context.Context, env *runenv.Env, s Stage, cfg Config) error {
 			interval = 5 * time.Second
 		}
 		go bus.Heal(ctx, env.Store.JS, env.Store.Names, *cfg.Setup, interval, log)
+	}
+	if p := (recordgc.Policy{Age: cfg.RecordAge, FailedAge: cfg.RecordFailedAge, Interval: cfg.RecordInterval}); p.Enabled() {
+		go recordgc.Run(ctx, env.Store, p, log.With("component", "record-retention"))
 	}
 	wc := worker.Config{Consumer: cons, Concurrency: conc, Log: log, Counters: cfg.Counters, MaxDeliver: env.MaxDeliver}
 	return worker.Run(ctx, wc, s.Handler(env, cfg.Signals))

@@ -40,8 +40,11 @@ type Config struct {
 	Sim         *sim.Config // filled by sim.RegisterFlags; nil means the zero sim.Config
 	Concurrency int         // operations at once; 0 means the service's default
 	HealthAddr  string      // listen address of /healthz, /readyz, /metrics; "" means off
-	LogFormat   string      // auto, json or text
-	LogLevel    string      // debug, info, warn or error
+	// Record retention (planner only; docs/record-retention.md): purge the KV records of settled
+	// runs unchanged for RecordRetention (failed runs: RecordRetentionFailed), every interval.
+	RecordRetention, RecordRetentionFailed, RecordRetentionInterval time.Duration
+	LogFormat                                                       string // auto, json or text
+	LogLevel                                                        string // debug, info, warn or error
 	// Lease is how long a silent worker keeps an operation: its claim lease and the
 	// consumers' ack wait. A shorter lease makes takeover after a crash faster.
 	Lease time.Duration
@@ -84,6 +87,9 @@ func Register(fs *flag.FlagSet) *Config {
 	registerICP(fs, &c.ICP)
 	c.Sim = sim.RegisterFlags(fs)
 	fs.IntVar(&c.Concurrency, "concurrency", 0, "operations at once (default: 8 for the snapshotter, 2 otherwise)")
+	fs.DurationVar(&c.RecordRetention, "record-retention", 0, "planner: purge the KV records of settled runs unchanged for this `DURATION` (0: keep them; at least 1h)")
+	fs.DurationVar(&c.RecordRetentionFailed, "record-retention-failed", 0, "planner: the same for failed runs, which a retry needs (0: keep them)")
+	fs.DurationVar(&c.RecordRetentionInterval, "record-retention-interval", time.Hour, "planner: how often to purge")
 	fs.StringVar(&c.HealthAddr, "health-addr", "", "`ADDR` serving /healthz, /readyz and /metrics, e.g. :8080 (default off)")
 	fs.StringVar(&c.LogFormat, "log-format", LogAuto, "log format: auto (text on a terminal, else json), json or text")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")

@@ -69,15 +69,17 @@ func TestMetrics(t *testing.T) {
 	h.Executed("r1", 4, "w1")
 
 	code, body, header := get(t, srv.URL+"/metrics")
-	if code != http.StatusOK || header.Get("Content-Type") != MetricsContentType {
-		t.Fatalf("metrics = %d %q", code, header.Get("Content-Type"))
+	if ct := header.Get("Content-Type"); code != http.StatusOK || !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Fatalf("metrics = %d %q", code, ct)
 	}
 	for _, want := range []string{
 		"# TYPE fleetbackup_up gauge\nfleetbackup_up{service=\"verifier\"} 1\n",
 		"fleetbackup_ready{service=\"verifier\"} 1\n",
 		"# TYPE fleetbackup_operations_executed_total counter\nfleetbackup_operations_executed_total{service=\"verifier\"} 2\n",
-		`fleetbackup_build_info{service="verifier",version="v\"1",go_version="go`,
+		`fleetbackup_build_info{go_version="go`,
+		`service="verifier",version="v\"1"} 1`,
 		"# TYPE fleetbackup_process_start_time_seconds gauge\n",
+		"# TYPE go_goroutines gauge\n",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q:\n%s", want, body)
@@ -86,16 +88,23 @@ func TestMetrics(t *testing.T) {
 	checkExposition(t, body)
 }
 
-// checkExposition checks every line is a comment or `name{labels} value`.
+// checkExposition checks every line is a comment, `name{labels} value` or `name value`, and
+// that every fleetbackup_ sample carries the service label.
 func checkExposition(t *testing.T, body string) {
 	t.Helper()
 	for _, line := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
 		if strings.HasPrefix(line, "# HELP ") || strings.HasPrefix(line, "# TYPE ") {
 			continue
 		}
-		name, rest, ok := strings.Cut(line, "{")
-		if !ok || name == "" || !strings.Contains(rest, "} ") {
+		name, rest, labelled := strings.Cut(line, "{")
+		if !labelled {
+			name, rest, _ = strings.Cut(line, " ")
+		}
+		if name == "" || (labelled && !strings.Contains(rest, "} ")) || (!labelled && rest == "") {
 			t.Errorf("malformed sample line %q", line)
+		}
+		if strings.HasPrefix(name, "fleetbackup_") && !strings.Contains(rest, `service="`) {
+			t.Errorf("sample without a service label: %q", line)
 		}
 	}
 }

@@ -11,7 +11,7 @@ func TestMessageMetrics(t *testing.T) {
 	h := NewHealth("planner", "v1", nil)
 	srv := httptest.NewServer(h.Handler())
 	defer srv.Close()
-	m := h.Messages()
+	m := h.Metrics().Messages()
 	m.Rejected.Add(2)
 	m.Terminated.Add(3)
 	m.GaveUp.Add(1)
@@ -24,9 +24,9 @@ func TestMessageMetrics(t *testing.T) {
 	}
 	for _, want := range []string{
 		"# TYPE fleetbackup_messages_terminated_total counter\n" +
-			`fleetbackup_messages_terminated_total{service="planner",reason="rejected"} 2` + "\n" +
-			`fleetbackup_messages_terminated_total{service="planner",reason="failed"} 3` + "\n" +
-			`fleetbackup_messages_terminated_total{service="planner",reason="max_deliveries"} 1` + "\n",
+			`fleetbackup_messages_terminated_total{reason="failed",service="planner"} 3` + "\n" +
+			`fleetbackup_messages_terminated_total{reason="max_deliveries",service="planner"} 1` + "\n" +
+			`fleetbackup_messages_terminated_total{reason="rejected",service="planner"} 2` + "\n",
 		"# TYPE fleetbackup_handler_panics_total counter\n" + `fleetbackup_handler_panics_total{service="planner"} 4` + "\n",
 		"# TYPE fleetbackup_messages_handed_back_total counter\n" +
 			`fleetbackup_messages_handed_back_total{service="planner"} 5` + "\n",

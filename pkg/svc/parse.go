@@ -21,6 +21,9 @@ import (
 const envUsage = `
 Every flag falls back to an environment variable when not given: NATS_URL, NATS_CREDS, and
 FLEETBACKUP_<FLAG> for the others (FLEETBACKUP_BACKUP_ROOT, FLEETBACKUP_SIM_STATE, ...).
+
+"healthcheck [--health-addr ADDR]" as the first argument probes a running instance's /readyz
+instead: exit status 0 when ready, 1 otherwise (a container health check without a shell).
 `
 
 // maxReplicas is the largest replica count JetStream accepts.

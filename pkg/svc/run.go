@@ -15,7 +15,9 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
+	"github.com/fleetbackup/fleetbackup/pkg/metrics"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 	"github.com/fleetbackup/fleetbackup/pkg/stages"
 )
 
@@ -80,6 +82,7 @@ func (p *process) serve(ctx context.Context) error {
 		return err
 	}
 	p.health = NewHealth(p.service, Version, nc.IsConnected)
+	p.health.SetLogger(p.log)
 	addr, stopHealth, err := Serve(p.cfg.HealthAddr, p.health.Handler(), p.log)
 	if err != nil {
 		nc.Close()
@@ -121,8 +124,30 @@ func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Na
 	if !ok {
 		return fmt.Errorf("unknown service %q", p.service)
 	}
-	return stages.Run(ctx, env, s, stages.Config{Concurrency: p.cfg.Concurrency, OnReady: ready,
-		Signals: stages.Signals{Executed: p.health.Executed}, Counters: p.health.Messages(), Setup: &setup})
+	set, err := p.observe(store)
+	if err != nil {
+		return err
+	}
+	cfg := stages.Config{Concurrency: p.cfg.Concurrency, OnReady: ready,
+		Signals: stages.Signals{Executed: p.health.Executed}, Counters: set.Messages(), Setup: &setup}
+	if p.service == "planner" {
+		cfg.RecordAge, cfg.RecordFailedAge = p.cfg.RecordRetention, p.cfg.RecordRetentionFailed
+		cfg.RecordInterval = p.cfg.RecordRetentionInterval
+	}
+	return stages.Run(metrics.NewContext(ctx, set), env, s, cfg)
+}
+
+// observe connects the store and the stage to the process's metrics: KV operations counted,
+// and in the planner the series read from the runs bucket.
+func (p *process) observe(store *runstore.Store) (*metrics.Set, error) {
+	set := p.health.Metrics()
+	store.SetStats(set.KV())
+	if p.service == "planner" {
+		if err := p.health.ObserveRuns(store.Runs.KV); err != nil {
+			return nil, fmt.Errorf("registering the runs collector: %w", err)
+		}
+	}
+	return set, nil
 }
 
 // drain lets in-flight publishes and acks reach the server, then closes the connection.

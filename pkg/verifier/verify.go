@@ -41,6 +41,7 @@ func hash(ctx context.Context, j *opworker.Job, target string) (*string, error) 
 	if err != nil {
 		return nil, fmt.Errorf("checksum of %s: %w", target, err)
 	}
+	opworker.CountBytes(ctx, opworker.Verified, a.Staging)
 	err = j.Env.Persist(ctx, func() error {
 		_, err := j.Env.Store.Artifacts.Update(ctx, a.Key, func(e *artifact.Entry) error {
 			e.Checksum = &sum

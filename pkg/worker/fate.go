@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -56,16 +55,6 @@ func (r *Rejected) Error() string { return "rejected: " + r.Err.Error() }
 
 // Unwrap returns the reason.
 func (r *Rejected) Unwrap() error { return r.Err }
-
-// Counters counts the fates of a worker's messages other than success; a service exposes them
-// as metrics. Several workers may share one Counters.
-type Counters struct {
-	Terminated atomic.Uint64 // terminated because the handler failed (an error neither Retry nor Reject)
-	Rejected   atomic.Uint64 // terminated at once because the handler rejected them
-	GaveUp     atomic.Uint64 // terminated on their last allowed delivery (dead letters)
-	Panics     atomic.Uint64 // handler panics (each one also hands back or gives up its message)
-	HandedBack atomic.Uint64 // handed back for a later attempt (shutdown hand-backs are not counted)
-}
 
 // Backoff is the least delay before the next delivery of a message handed back after its
 // delivery-th delivery: base after the first, doubling after each next one, at most ceiling.

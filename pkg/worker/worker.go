@@ -101,8 +101,12 @@ func (c Config) withMaxDeliver() (Config, error) {
 }
 
 // Run handles messages until ctx is cancelled, then lets running handlers finish within the
-// grace period (cancelling them after it, which hands their messages back) and returns.
+// grace period (cancelling them after it, which hands their messages back) and returns. A
+// Config without Counters counts into the Counters ctx carries (WithCounters), if any.
 func Run(ctx context.Context, cfg Config, h Handler) error {
+	if cfg.Counters == nil {
+		cfg.Counters = countersFrom(ctx)
+	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ var (
 		"forbidden", "permission denied", "not found", "does not exist", "no such", "invalid argument",
 		"invalid value", "invalid principal", "failed to parse", "failed to locate project directory",
 		"is not stopped", "is running", "is currently running", "stop the canister first", "snapshot limit",
+		"maximum number of snapshots allowed",
 		"already holds", "out of cycles", "missing required file",
 	}
 	transientPhrases = []string{

@@ -37,6 +37,12 @@ func createArgs(canister string) []string {
 	return []string{"canister", "snapshot", "create", canister, "--json"}
 }
 
+// replaceArgs is the accepted `snapshot create <C> --quiet --replace <S>`: icp prints only the new
+// snapshot's id.
+func replaceArgs(canister, replaced string) []string {
+	return []string{"canister", "snapshot", "create", canister, "--quiet", "--replace", replaced}
+}
+
 func deleteArgs(canister, snapshotID string) []string {
 	return []string{"canister", "snapshot", "delete", canister, snapshotID}
 }

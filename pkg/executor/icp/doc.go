@@ -6,7 +6,10 @@
 // `--identity-password-file`. Commands run with DO_NOT_TRACK=1, in their own process group, which
 // is killed at the command's timeout or when its context ends. The registry is read with
 // `canister call <root> canic_subnet_registry () --query --json` and decoded from the Candid bytes
-// of the envelope (package candid); snapshots are created and listed with `--json`.
+// of the envelope (package candid); snapshots are created and listed with `--json`. A canister at
+// its snapshot limit is refused with an error matching executor.ErrSnapshotLimit (recognised by the
+// IC's wording); ReplaceSnapshot (executor.SnapshotReplacer) takes a snapshot in its place with
+// `canister snapshot create <C> --quiet --replace <S>`, and DeleteSnapshot deletes one.
 //
 // It also implements executor.Restorer: `canister snapshot upload <C> --input <DIR> --json` (the
 // new id read from its {"snapshot_id": ...} output), `canister snapshot restore <C> <S>` (icp

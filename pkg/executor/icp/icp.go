@@ -16,7 +16,11 @@ type Executor struct {
 	env []string
 }
 
-var _ executor.Executor = (*Executor)(nil)
+var (
+	_ executor.Executor         = (*Executor)(nil)
+	_ executor.SnapshotDeleter  = (*Executor)(nil)
+	_ executor.SnapshotReplacer = (*Executor)(nil)
+)
 
 // New validates cfg (see Config for defaults) and returns an executor. The binary is looked up
 // when a command first runs.
@@ -107,7 +111,7 @@ func (e *Executor) CreateSnapshot(ctx context.Context, canister string) (executo
 	}
 	out, line, err := e.run(ctx, kindCreate, createArgs(canister))
 	if err != nil {
-		return executor.Snapshot{}, err
+		return executor.Snapshot{}, markSnapshotLimit(err)
 	}
 	snap, err := parseSnapshot(out)
 	if err != nil {

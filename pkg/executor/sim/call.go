@@ -10,6 +10,7 @@ import (
 // record is one call on its way to the history.
 type record struct {
 	call, canister, snapshotID string
+	replaced                   string // the snapshot a replacing create deleted
 	before                     executor.Status
 	lost                       bool // an injected lost reply: take effect, then report a timeout
 	logged                     bool

@@ -2,7 +2,9 @@
 //
 // It keeps the IC's rules that a backup depends on (a snapshot needs a stopped canister, a
 // canister holds a bounded number of snapshots, stop waits while the canister is stopping) and
-// writes artifact directories shaped like those of `icp canister snapshot download`.
+// writes artifact directories shaped like those of `icp canister snapshot download`. A canister
+// at its limit can still be snapshotted in place of one of its own snapshots (ReplaceSnapshot, as
+// `icp canister snapshot create --replace`); the history names the snapshot replaced.
 //
 // Each canister holds content (data named by a digest, a memory size, a module hash). Mutate
 // changes the data as using the fleet would; a snapshot captures the content, and an artifact's

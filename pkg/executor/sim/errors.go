@@ -34,8 +34,9 @@ var (
 	// ErrArtifactMismatch is an upload of a directory that is not an artifact the simulator wrote:
 	// a file missing, or bytes other than its metadata's content produces.
 	ErrArtifactMismatch = errors.New("artifact does not match its content")
-	// ErrSnapshotLimit is a snapshot beyond the number a canister may hold.
-	ErrSnapshotLimit = errors.New("snapshot limit reached")
+	// ErrSnapshotLimit is a snapshot beyond the number a canister may hold. It is
+	// executor.ErrSnapshotLimit, so that callers need not know which executor refused.
+	ErrSnapshotLimit = executor.ErrSnapshotLimit
 	// ErrSnapshotNotFound is a download, load or delete of a snapshot the canister does not hold.
 	ErrSnapshotNotFound = errors.New("snapshot not found")
 	// ErrSnapshotFilesExist is a download without resume into a directory holding snapshot files.

@@ -23,6 +23,8 @@ type Call struct {
 	Canister  string `json:"canister"`
 	// SnapshotID is the snapshot created, uploaded, loaded, deleted or downloaded, else null.
 	SnapshotID *string `json:"snapshot_id"`
+	// Replaced is, for a snapshot taken with replace (ReplaceSnapshot), the snapshot it replaced.
+	Replaced *string `json:"replaced_snapshot_id,omitempty"`
 	// StatusBefore is the canister's status when the call acted on it, else null.
 	StatusBefore *executor.Status `json:"status_before"`
 	// OK says the call took effect. A lost reply took effect (OK) and still returned Error.
@@ -36,6 +38,9 @@ func appendHistory(dir string, rec *record, err error) error {
 	c := Call{TimeNanos: time.Now().UnixNano(), Process: os.Getpid(), Call: rec.call, Canister: rec.canister, OK: err == nil}
 	if rec.snapshotID != "" {
 		c.SnapshotID = &rec.snapshotID
+	}
+	if rec.replaced != "" {
+		c.Replaced = &rec.replaced
 	}
 	if rec.before != "" {
 		c.StatusBefore = &rec.before

@@ -31,9 +31,10 @@ type Sim struct {
 }
 
 var (
-	_ executor.Executor        = (*Sim)(nil)
-	_ executor.SnapshotDeleter = (*Sim)(nil)
-	_ executor.Restorer        = (*Sim)(nil)
+	_ executor.Executor         = (*Sim)(nil)
+	_ executor.SnapshotDeleter  = (*Sim)(nil)
+	_ executor.Restorer         = (*Sim)(nil)
+	_ executor.SnapshotReplacer = (*Sim)(nil)
 )
 
 // New validates cfg and opens (creating and initialising on first use) its state directory.
@@ -115,6 +116,9 @@ func storedFleet(path string, stored []byte, fleetPath string, given []byte) (*f
 
 // StateDir is the state directory in use (a temporary one when the Config named none).
 func (s *Sim) StateDir() string { return s.dir }
+
+// MaxSnapshots is how many snapshots a canister may hold in this simulator.
+func (s *Sim) MaxSnapshots() int { return s.cfg.MaxSnapshots }
 
 // Root is the principal of the simulated fleet's root canister.
 func (s *Sim) Root() string { return s.fleet.root }

@@ -13,7 +13,25 @@ import (
 // CreateSnapshot snapshots a stopped canister, capturing its content. A running or stopping canister, or one already
 // holding MaxSnapshots snapshots, is refused with a permanent error.
 func (s *Sim) CreateSnapshot(ctx context.Context, canister string) (executor.Snapshot, error) {
-	rec := &record{call: KindSnapshot, canister: canister}
+	return s.takeSnapshot(ctx, &record{call: KindSnapshot, canister: canister})
+}
+
+// ReplaceSnapshot snapshots a stopped canister in place of one of its snapshots, as
+// `icp canister snapshot create --replace` does: the new snapshot is taken, then the replaced one
+// deleted, so the count does not change and a canister at MaxSnapshots can be snapshotted. A
+// running or stopping canister, or a replaced snapshot the canister does not hold (another
+// canister's, or none), is refused with a permanent error and changes nothing. The history logs
+// a snapshot call with its replaced_snapshot_id.
+func (s *Sim) ReplaceSnapshot(ctx context.Context, canister, replaced string) (executor.Snapshot, error) {
+	if replaced == "" {
+		return executor.Snapshot{}, permanent(&record{call: KindSnapshot, canister: canister}, ErrSnapshotNotFound,
+			"no snapshot to replace given for canister %s", canister)
+	}
+	return s.takeSnapshot(ctx, &record{call: KindSnapshot, canister: canister, replaced: replaced})
+}
+
+// takeSnapshot creates the snapshot rec describes, replacing rec.replaced when it is set.
+func (s *Sim) takeSnapshot(ctx context.Context, rec *record) (executor.Snapshot, error) {
 	var snap executor.Snapshot
 	err := s.run(ctx, rec, func() error {
 		if err := s.known(rec); err != nil {
@@ -25,21 +43,38 @@ func (s *Sim) CreateSnapshot(ctx context.Context, canister string) (executor.Sna
 		return s.mutate(rec, true, func(st *canisterState, now time.Time) error {
 			if rec.before != executor.StatusStopped {
 				return permanent(rec, ErrCanisterNotStopped,
-					"canister %s is %s; snapshots can only be taken of a stopped canister", canister, rec.before)
+					"canister %s is %s; snapshots can only be taken of a stopped canister", rec.canister, rec.before)
 			}
-			if err := s.roomForSnapshot(rec, st); err != nil {
+			old, err := s.slotFor(rec, st)
+			if err != nil {
 				return err
 			}
-			m := s.member(canister)
+			m := s.member(rec.canister)
 			c := st.current(m)
 			if c.Bytes == 0 {
 				c.Bytes = s.cfg.ArtifactBytes
 			}
 			snap = addSnapshot(rec, st, m, now, c)
+			if old >= 0 {
+				st.Snapshots = slices.Delete(st.Snapshots, old, old+1)
+			}
 			return nil
 		})
 	})
 	return snap, err
+}
+
+// slotFor makes room for a new snapshot: the index of the snapshot it replaces, or -1 for a
+// plain create, which needs the canister under its limit.
+func (s *Sim) slotFor(rec *record, st *canisterState) (int, error) {
+	if rec.replaced == "" {
+		return -1, s.roomForSnapshot(rec, st)
+	}
+	i := slices.IndexFunc(st.Snapshots, func(sn storedSnapshot) bool { return sn.ID == rec.replaced })
+	if i < 0 {
+		return -1, permanent(rec, ErrSnapshotNotFound, "snapshot %s to replace not found on canister %s", rec.replaced, rec.canister)
+	}
+	return i, nil
 }
 
 // DeleteSnapshot deletes one of a canister's snapshots; an unknown snapshot is a permanent

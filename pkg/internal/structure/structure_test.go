@@ -19,7 +19,7 @@ const maxProjectImports = 8
 
 // domain are the packages that decide what is valid; they never talk to NATS.
 var domain = []string{"plan", "preflight", "journal", "artifact", "manifest", "registry", "runs", "dispatch",
-	"layout", "request", "planning", "checksum", "document", "principal", "timestamp", "candid", "restore", "retention"}
+	"layout", "request", "planning", "checksum", "document", "principal", "timestamp", "candid", "restore", "retention", "snapkeep", "schedule"}
 
 type listed struct {
 	ImportPath   string

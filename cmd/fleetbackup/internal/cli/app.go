@@ -37,6 +37,8 @@ func commands() []*command {
 		listCommand(), retryCommand(), abortCommand(), verifyCommand(), restoreCommand(), registryCommand(), versionCommand(),
 		benchCommand(),
 		pruneCommand(),
+		recordsCommand(),
+		scheduleCommand(),
 	}
 }
 

@@ -124,27 +124,6 @@ func (c *call) simple(what string, op func(context.Context, string) error) int {
 	return 0
 }
 
-func (c *call) create() int {
-	if c.inv.has("replace") {
-		return fail(c.stderr, "fakeicp: --replace is not simulated", "")
-	}
-	snap, err := c.sim.CreateSnapshot(c.ctx, c.canister())
-	if err != nil {
-		return failCall(c.stderr, "take a snapshot of canister "+c.canister(), err)
-	}
-	switch {
-	case c.garbled("snapshot"):
-		return 0
-	case c.inv.has("json"):
-		return c.json(snap)
-	case c.inv.has("quiet"):
-		fmt.Fprintln(c.stdout, snap.ID)
-	default:
-		fmt.Fprintf(c.stdout, "Created snapshot %s for canister %s\n", snap.ID, c.canister())
-	}
-	return 0
-}
-
 func (c *call) list() int {
 	snaps, err := c.sim.ListSnapshots(c.ctx, c.canister())
 	if err != nil {

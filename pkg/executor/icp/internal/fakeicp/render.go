@@ -44,6 +44,11 @@ func failCall(w io.Writer, what string, err error) int {
 	if errors.As(err, &ee) {
 		message = ee.Message
 	}
+	return failReject(w, what, code, message)
+}
+
+// failReject prints a management call the replica rejected with code and message, as icp does.
+func failReject(w io.Writer, what, code, message string) int {
 	fmt.Fprintf(w, "Error: failed to %s\n\nCaused by:\n    0: the replica returned a rejection error: reject code %s, reject message %s, error code None\n    1: %s\n",
 		what, code, message, "request rejected")
 	fmt.Fprint(w, backtrace)

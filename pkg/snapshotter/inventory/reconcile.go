@@ -1,4 +1,9 @@
-package snapshotter
+// Package inventory is what the create-snapshot effect knows about a canister's snapshots: the
+// baseline recorded before this run's first create, the snapshot an earlier attempt took whose
+// reply was lost (adopted, never taken twice), the snapshots an earlier pass of a re-armed run
+// took (deleted), and, for a canister at its snapshot limit, the snapshot fleetbackup took in a
+// completed backup that a create replaces (package snapkeep's rules).
+package inventory
 
 import (
 	"context"
@@ -9,10 +14,10 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
-// baseline returns the canister's snapshot ids from before this run's first create attempt,
+// Baseline returns the canister's snapshot ids from before this run's first create attempt,
 // recording them on the operation the first time. reconcile is true when a baseline already
 // existed: an earlier attempt may have created a snapshot whose reply was lost.
-func baseline(ctx context.Context, j *opworker.Job, target string) ([]string, bool, error) {
+func Baseline(ctx context.Context, j *opworker.Job, target string) ([]string, bool, error) {
 	if j.Rec.BaselineRecorded {
 		return j.Rec.SnapshotsBefore, true, nil
 	}
@@ -35,9 +40,9 @@ func baseline(ctx context.Context, j *opworker.Job, target string) ([]string, bo
 	return ids, false, err
 }
 
-// adopt looks for a snapshot taken since the baseline. One is adopted; none means create;
+// Adopt looks for a snapshot taken since the baseline. One is adopted; none means create;
 // several mean something else is snapshotting this canister, which is not ours to untangle.
-func adopt(ctx context.Context, j *opworker.Job, target string, before []string) (executor.Snapshot, bool, error) {
+func Adopt(ctx context.Context, j *opworker.Job, target string, before []string) (executor.Snapshot, bool, error) {
 	snaps, err := j.Env.Exec.ListSnapshots(ctx, target)
 	if err != nil {
 		return executor.Snapshot{}, false, err
