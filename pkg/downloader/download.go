@@ -50,6 +50,7 @@ func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error)
 	if err != nil {
 		return nil, err
 	}
+	stop := reportProgress(ctx, j, a.Staging)
 	err = j.Env.Retry.Do(ctx, func() error {
 		if err := os.RemoveAll(a.Staging); err != nil {
 			return err
@@ -59,6 +60,7 @@ func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error)
 		}
 		return j.Env.Exec.DownloadSnapshot(ctx, target, a.Entry.SnapshotID, a.Staging, false)
 	})
+	stop()
 	if endErr := j.Env.Persist(ctx, func() error { return dropIfEnded(ctx, j.Env, j.Run.RunID, a.Staging) }); endErr != nil {
 		return nil, endErr
 	}

@@ -78,3 +78,11 @@ func lastFailure(rec runstore.OpRecord) error {
 	}
 	return fmt.Errorf("%s failed", rec.Op.OperationID)
 }
+
+// SetProgress records how far the job's transfer got (bytes so far, expected total or 0) on
+// its operation record while this job holds its claim; `watch` shows it from any machine.
+func (j *Job) SetProgress(ctx context.Context, bytes, total int64) error {
+	return j.UpdateOwn(ctx, func(o *runstore.OpRecord) {
+		o.Progress = &runstore.Progress{Bytes: bytes, Total: total}
+	})
+}

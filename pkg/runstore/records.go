@@ -40,6 +40,15 @@ type OpRecord struct {
 	// run still leaves one new snapshot per canister.
 	PriorBaseline    []string `json:"prior_baseline,omitempty"`
 	HasPriorBaseline bool     `json:"has_prior_baseline,omitempty"`
+	// Progress (downloads) is how far the transfer of the current attempt got, written by the
+	// worker about once a second, so that `watch` shows bytes from any machine.
+	Progress *Progress `json:"progress,omitempty"`
+}
+
+// Progress is a transfer's bytes so far and, when known, the expected total.
+type Progress struct {
+	Bytes int64 `json:"bytes"`
+	Total int64 `json:"total"`
 }
 
 // BarrierRecord is `<prefix>_ops/<run_id>.barrier-<name>`: a node that waits for many operations.

@@ -1,20 +1,12 @@
 package progress
 
 import (
-	"encoding/json"
-	"io/fs"
-	"os"
 	"path/filepath"
 
+	"github.com/fleetbackup/fleetbackup/pkg/artifact"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
-)
-
-// Files of an artifact directory that are not snapshot data: the download's own progress
-// file, and the metadata whose total_size_bytes gives the expected size.
-const (
-	progressFile = ".download_progress.json"
-	metadataFile = "metadata.json"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 // measurer reads downloaded bytes from a backup root on this machine: the run's
@@ -53,7 +45,7 @@ func (ms measurer) measureFinal(m *Model) {
 func (ms measurer) measureTarget(t *Target) bool {
 	seg := plan.Seg(t.CanisterID)
 	for _, dir := range []string{filepath.Join(ms.runDir, seg+".tmp"), filepath.Join(ms.runDir, seg)} {
-		bytes, total, ok := dirBytes(dir)
+		bytes, total, ok := artifact.DirBytes(dir)
 		if !ok {
 			continue
 		}
@@ -67,42 +59,15 @@ func (ms measurer) measureTarget(t *Target) bool {
 	return false
 }
 
-// dirBytes sums the snapshot data under dir and reads the expected total from its metadata.
-func dirBytes(dir string) (bytes, total int64, ok bool) {
-	info, err := os.Stat(dir)
-	if err != nil || !info.IsDir() {
-		return 0, 0, false
+// noteProgress takes a download's bytes from its operation record (written by the downloader
+// about once a second), so that a watcher on another machine sees them too; a local
+// measurement, when there is one, refines them.
+func (t *Target) noteProgress(kind plan.OperationKind, p *runstore.Progress) {
+	if p == nil || kind != plan.KindDownloadSnapshot || t.bytesFinal {
+		return
 	}
-	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		switch d.Name() {
-		case progressFile:
-			return nil
-		case metadataFile:
-			total = metadataTotal(path)
-			return nil
-		}
-		if fi, err := d.Info(); err == nil && fi.Mode().IsRegular() {
-			bytes += fi.Size()
-		}
-		return nil
-	})
-	return bytes, total, true
-}
-
-// metadataTotal reads total_size_bytes from an artifact's metadata.json (0 when absent).
-func metadataTotal(path string) int64 {
-	data, err := os.ReadFile(path)
-	if err != nil || len(data) > 1<<20 {
-		return 0
+	t.Bytes = p.Bytes
+	if p.Total > 0 {
+		t.TotalBytes = p.Total
 	}
-	var meta struct {
-		TotalSizeBytes int64 `json:"total_size_bytes"`
-	}
-	if json.Unmarshal(data, &meta) != nil || meta.TotalSizeBytes < 0 {
-		return 0
-	}
-	return meta.TotalSizeBytes
 }

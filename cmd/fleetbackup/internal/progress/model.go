@@ -126,6 +126,7 @@ func (m *Model) ApplyOp(o runstore.OpRecord) []Change {
 			}
 		}
 		t.noteReceipts(o.Receipts)
+		t.noteProgress(op.Kind, o.Progress)
 	}
 	if seen && prev.State == op.State {
 		return nil
