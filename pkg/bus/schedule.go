@@ -135,7 +135,7 @@ func getSchedule(ctx context.Context, s jetstream.Stream, n Names, name string) 
 	}
 	return schedule.Definition{
 		Name: name, Cron: m.Header.Get(schedule.HeaderSchedule), TimeZone: m.Header.Get(schedule.HeaderTimeZone),
-		Target: m.Header.Get(schedule.HeaderTarget), Request: m.Data,
+		Target: m.Header.Get(schedule.HeaderTarget), Request: m.Data, Prune: m.Header.Get(schedule.HeaderPrune),
 	}, nil
 }
 

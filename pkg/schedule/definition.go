@@ -17,6 +17,9 @@ type Definition struct {
 	TimeZone string          `json:"time_zone,omitempty"`
 	Target   string          `json:"target"`
 	Request  json.RawMessage `json:"request"`
+	// Prune is the schedule's prune policy (header Fleetbackup-Prune, ParsePrune), applied to
+	// its own backups at each firing; "" for none.
+	Prune string `json:"prune,omitempty"`
 }
 
 // ErrRunIDInSchedule refuses a scheduled request that names a run id: every firing would
@@ -24,8 +27,8 @@ type Definition struct {
 var ErrRunIDInSchedule = errors.New("a scheduled request must not name a run_id: each firing runs as <schedule>-<UTC time>")
 
 // Check validates a definition before it is published: the name, the expression and time
-// zone (Parse), and the request, decoded as the planner will decode each firing's copy. It
-// returns the parsed expression.
+// zone (Parse), the request, decoded as the planner will decode each firing's copy, and the
+// prune policy if there is one (ParsePrune). It returns the parsed expression.
 func (d Definition) Check() (Spec, error) {
 	if err := CheckName(d.Name); err != nil {
 		return Spec{}, err
@@ -36,6 +39,11 @@ func (d Definition) Check() (Spec, error) {
 	}
 	if _, err := CheckRequest(d.Request); err != nil {
 		return Spec{}, err
+	}
+	if d.Prune != "" {
+		if _, err := ParsePrune(d.Prune); err != nil {
+			return Spec{}, err
+		}
 	}
 	return spec, nil
 }
@@ -57,6 +65,9 @@ func (d Definition) Headers() map[string]string {
 	h := map[string]string{HeaderSchedule: d.Cron, HeaderTarget: d.Target}
 	if d.TimeZone != "" {
 		h[HeaderTimeZone] = d.TimeZone
+	}
+	if d.Prune != "" {
+		h[HeaderPrune] = d.Prune
 	}
 	return h
 }

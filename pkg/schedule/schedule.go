@@ -2,8 +2,10 @@
 // schedules, ADR-51; docs/schedules.md): a schedule's name, its expression (6-field cron, a
 // predefined one such as @daily, or @every) and time zone, the run id of one firing, and the
 // per-schedule record of what fired and what was skipped because the previous run was still
-// active. It imports no NATS package: the server fires schedules, package bus publishes, lists
-// and deletes them, and package admission decides, per firing, to run it or to skip it.
+// active, and a schedule's prune policy (header Fleetbackup-Prune) with the rule of which
+// backups are a schedule's own (Owns). It imports no NATS package: the server fires schedules,
+// package bus publishes, lists and deletes them, and the planner's packages schedule/firing,
+// schedule/overlap and schedule/prune handle each firing: run it or skip it, prune, admit.
 package schedule
 
 import (

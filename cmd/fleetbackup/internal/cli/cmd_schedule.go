@@ -20,9 +20,11 @@ func scheduleCommand() *command {
 publishes that body to <prefix>.runs.request at each firing, and the planner runs it as
 <name>-<UTC time> (e.g. nightly-20261130T020000Z). A firing while the schedule's last run is still
 active is skipped and counted. No cron of fleetbackup's own runs anywhere. Subcommands:
-  create <name>   define (or with --replace, change) a schedule: --cron, --time-zone and the
-                  request flags of ` + "`fleetbackup run`" + `. See ` + "`fleetbackup schedule create --help`" + `.
-  list            every schedule: expression, time zone, request, next firing, last run, skips.
+  create <name>   define (or with --replace, change) a schedule: --cron, --time-zone, the
+                  request flags of ` + "`fleetbackup run`" + ` and, to prune the schedule's own backups at
+                  each firing, prune's --keep-* flags. See ` + "`fleetbackup schedule create --help`" + `.
+  list            every schedule: expression, time zone, request, next firing, last run, skips,
+                  prune policy.
   delete <name>   remove a schedule; it fires no more (a run it started goes on).
 See docs/schedules.md, which also shows how to do the same with ` + "`nats pub`" + `.`,
 		Example: `fleetbackup schedule create nightly --cron "0 0 2 * * *" --time-zone Europe/Zurich --fleet demo --network ic --root aaaaa-aa --selector user_hub

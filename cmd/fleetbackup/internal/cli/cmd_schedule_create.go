@@ -28,12 +28,21 @@ shorthand (@hourly, @daily, @weekly, @monthly, @yearly) or "@every <duration>" i
 the request are checked before anything is published (the request exactly as ` + "`fleetbackup run`" + `
 takes it, without --run-id), and the server checks the expression again.
 
-A name that is taken is refused unless --replace is given. While a run of the schedule is still
-active, its firings are skipped and counted (fleetbackup schedule list).
+--keep-last, --keep-daily, --keep-weekly and --keep-monthly give the schedule a prune policy, with
+the rules and checks of ` + "`fleetbackup prune`" + `: at each firing, before the new run starts, the
+planner removes the schedule's own older backups from its backup root, the new run counting as
+the newest (with --keep-last 2, two backups remain once it completes). Only the schedule's runs
+(<name>-<UTC time>) are considered, never another schedule's or a manual run's; the newest
+completed backup, a backup a restore is reading and incomplete runs are never removed. A planner
+without --backup-root logs a warning and prunes nothing.
+
+A name that is taken is refused unless --replace is given (which replaces the prune policy too).
+While a run of the schedule is still active, its firings are skipped and counted (fleetbackup
+schedule list).
 Exit status: 0 created, 1 the server could not be reached, 2 bad usage or input (a bad expression,
 time zone or request, or a name that is taken).`,
 		Example: `fleetbackup schedule create nightly --cron "0 0 2 * * *" --time-zone Europe/Zurich --fleet demo --network ic --root aaaaa-aa --selector user_hub
-fleetbackup schedule create hourly-hub --cron @hourly --file request.json --on-conflict wait
+fleetbackup schedule create hourly-hub --cron @hourly --file request.json --on-conflict wait --keep-last 24 --keep-daily 7
 fleetbackup schedule create nightly --replace --cron "0 30 1 * * mon-fri" --fleet demo --network ic --root aaaaa-aa --scope non-root-fleet`,
 		Run: runScheduleCreate,
 	}
@@ -46,6 +55,7 @@ func runScheduleCreate(ctx context.Context, inv *invocation) error {
 	cron := inv.fs.String("cron", "", "when it fires: a 6-field cron `EXPRESSION` (\"0 0 2 * * *\"), @daily and friends, or \"@every 6h\" (required)")
 	tz := inv.fs.String("time-zone", "", "IANA time `ZONE` of a cron expression, e.g. Europe/Zurich (default UTC)")
 	replace := inv.fs.Bool("replace", false, "replace the schedule of that name if there is one")
+	keep := addScheduleKeepFlags(inv.fs)
 	args, err := inv.parse(1, 1, natsFlagNames...)
 	if err != nil {
 		return err
@@ -56,7 +66,11 @@ func runScheduleCreate(ctx context.Context, inv *invocation) error {
 	case *cron == "":
 		return usagef("missing --cron (e.g. --cron \"0 0 2 * * *\")")
 	}
-	d, spec, err := scheduleDefinition(inv, rf, args[0], *cron, *tz)
+	prune, err := schedulePrune(inv.fs, keep)
+	if err != nil {
+		return err
+	}
+	d, spec, err := scheduleDefinition(inv, rf, schedule.Definition{Name: args[0], Cron: *cron, TimeZone: *tz, Prune: prune})
 	if err != nil {
 		return err
 	}
@@ -81,12 +95,16 @@ func runScheduleCreate(ctx context.Context, inv *invocation) error {
 	fmt.Fprintf(inv.Stdout, "schedule %s %s: %s, next firing %s\n  runs %s as %s-<UTC time> on %s\n",
 		d.Name, map[bool]string{false: "created", true: "set"}[*replace], spec, next,
 		schedule.Summary(d.Request), d.Name, c.store.Names.RequestSubject())
+	if d.Prune != "" {
+		fmt.Fprintf(inv.Stdout, "  prunes its own backups (%s-<UTC time>) at each firing: keep %s\n", d.Name, keepOf(d.Prune))
+	}
 	return nil
 }
 
-// scheduleDefinition assembles and checks a definition from the command line: the request's
-// fields (as run takes them) become its body, unchanged, so that defaults apply at each firing.
-func scheduleDefinition(inv *invocation, rf *requestFlags, name, cron, tz string) (schedule.Definition, schedule.Spec, error) {
+// scheduleDefinition completes and checks d from the command line: the request's fields (as
+// run takes them) become its body, unchanged, so that defaults apply at each firing.
+func scheduleDefinition(inv *invocation, rf *requestFlags, d schedule.Definition) (schedule.Definition, schedule.Spec, error) {
+	name := d.Name
 	if err := schedule.CheckName(name); err != nil {
 		return schedule.Definition{}, schedule.Spec{}, &InputError{What: "schedule name", Err: err}
 	}
@@ -98,7 +116,7 @@ func scheduleDefinition(inv *invocation, rf *requestFlags, name, cron, tz string
 	if err != nil {
 		return schedule.Definition{}, schedule.Spec{}, &InputError{What: "request", Err: err}
 	}
-	d := schedule.Definition{Name: name, Cron: cron, TimeZone: tz, Request: body}
+	d.Request = body
 	spec, err := d.Check()
 	var bad *request.RequestError
 	switch {

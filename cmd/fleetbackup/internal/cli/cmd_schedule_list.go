@@ -19,10 +19,12 @@ func scheduleListCommand() *command {
 		Summary: "list the installation's schedules",
 		About: `Schedule list prints every schedule of the installation, by name: its expression and time zone,
 the request it fires (fleet/network, scope, selector), its next firing, its last run with that
-run's state, and how many firings ran and were skipped (a firing is skipped while the schedule's
-last run is still active; the last skip's reason is in --json). The next firing of an @every
-schedule is an estimate (the server counts from the definition's publication and each firing). --json prints one object per
-schedule: the definition (request as published), next_firing, the schedule's record
+run's state, how many firings ran and were skipped (a firing is skipped while the schedule's
+last run is still active; the last skip's reason is in --json), and KEEP, the prune policy it
+applies to its own backups at each firing (schedule create --keep-*). The next firing of an
+@every schedule is an estimate (the server counts from the definition's publication and each
+firing). --json prints one object per schedule: the definition (request as published; prune,
+its Fleetbackup-Prune header, e.g. "keep-last=2"), next_firing, the schedule's record
 (<prefix>_schedules/<name>: last_run_id, fired, skipped, last_skip) and last_run_state.`,
 		Example: `fleetbackup schedule list
 fleetbackup schedule list --json | jq '.[] | {name, skipped: .record.skipped}'`,
@@ -94,7 +96,7 @@ func printSchedules(w io.Writer, rows []scheduleRow) {
 		io.WriteString(w, "no schedules (fleetbackup schedule create --help)\n")
 		return
 	}
-	t := newTable("NAME", "SCHEDULE", "TIME ZONE", "REQUEST", "NEXT FIRING", "LAST RUN", "STATE", "RUNS", "SKIPS")
+	t := newTable("NAME", "SCHEDULE", "TIME ZONE", "REQUEST", "NEXT FIRING", "LAST RUN", "STATE", "RUNS", "SKIPS", "KEEP")
 	for _, r := range rows {
 		expr, tz, req := r.Cron, r.TimeZone, schedule.Summary(r.Request)
 		if expr == "" {
@@ -113,7 +115,7 @@ func printSchedules(w io.Writer, rows []scheduleRow) {
 		if r.LastRunState != "" {
 			state = r.LastRunState
 		}
-		t.row(r.Name, expr, tz, req, dashIfEmpty(r.NextFiring), last, state, fired, skipped)
+		t.row(r.Name, expr, tz, req, dashIfEmpty(r.NextFiring), last, state, fired, skipped, keepOf(r.Prune))
 	}
 	io.WriteString(w, t.String())
 }
