@@ -73,7 +73,9 @@ func (p *Admitter) admitRestore(ctx context.Context, req *request.RestoreRequest
 	if err := os.MkdirAll(doc.Dir(), 0o755); err != nil { // prune keeps a backup a restore reads
 		return nil, err
 	}
-	if err := p.Env.Store.SaveRestore(ctx, doc); err != nil && !errors.Is(err, runstore.ErrExists) {
+	if err := p.Env.Store.SaveRestoreOnce(ctx, doc); errors.Is(err, runstore.ErrRestoreDiffers) {
+		return nil, &request.RequestError{Field: "run_id", Reason: err.Error(), Err: err}
+	} else if err != nil {
 		return nil, err
 	}
 	if err := p.Env.Store.SavePlan(ctx, bp); err != nil && !errors.Is(err, runstore.ErrExists) {

@@ -43,7 +43,11 @@ func ReadingRestores(dir string) []string {
 
 // finished reports whether the restore exported under path has a completed apply journal.
 func finished(path string) bool {
-	f, err := os.Open(filepath.Join(path, restore.JournalFile))
+	name := filepath.Join(path, restore.JournalFile)
+	if info, err := os.Lstat(name); err != nil || !info.Mode().IsRegular() {
+		return false // a FIFO would block the open; a link or device is not our journal
+	}
+	f, err := os.Open(name)
 	if err != nil {
 		return false
 	}

@@ -1,10 +1,13 @@
 package runstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/restore"
 )
 
@@ -40,4 +43,27 @@ func (s *Store) LoadRestore(ctx context.Context, runID string) (*restore.RunDocu
 		return nil, fmt.Errorf("restore document of %s: %w", runID, err)
 	}
 	return &d, nil
+}
+
+// ErrRestoreDiffers says a restore document stored for a run is not the one just admitted.
+var ErrRestoreDiffers = errors.New("a different restore document is already stored for this run")
+
+// SaveRestoreOnce writes a restore run's document, or accepts the one already stored only when
+// it is the same (a repeated admission): a document planted in KV before the request must not
+// point the restore at another directory.
+func (s *Store) SaveRestoreOnce(ctx context.Context, d *restore.RunDocument) error {
+	err := s.SaveRestore(ctx, d)
+	if !errors.Is(err, kvstore.ErrExists) {
+		return err
+	}
+	stored, err := s.LoadRestore(ctx, d.RunID)
+	if err != nil {
+		return err
+	}
+	a, _ := json.Marshal(stored)
+	b, _ := json.Marshal(d)
+	if !bytes.Equal(a, b) {
+		return fmt.Errorf("run %s: %w", d.RunID, ErrRestoreDiffers)
+	}
+	return nil
 }
