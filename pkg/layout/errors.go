@@ -34,6 +34,9 @@ var (
 	// ErrArtifactChecksum: recomputing an artifact's checksum failed or gave another value; the
 	// cause (checksum.ErrMismatch, or an I/O error) is wrapped too.
 	ErrArtifactChecksum = errors.New("artifact checksum")
+	// ErrSpecialFile: a document or an artifact is a FIFO, a device or a socket (perhaps behind
+	// a symlink). It is never opened: opening a FIFO blocks until someone writes to it.
+	ErrSpecialFile = errors.New("not a regular file or directory")
 )
 
 // Error is a persistence or integrity failure. Err is the sentinel; the other fields say where

@@ -138,11 +138,15 @@ func verifyArtifact(dir string, e *artifact.Entry) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := os.Stat(path); err != nil {
+	info, err := os.Stat(path)
+	if err != nil {
 		return "", &Error{Err: ErrMissingArtifact, Path: path, CanisterID: e.CanisterID, SnapshotID: e.SnapshotID, Cause: err}
 	}
 	if err := checkContained(dir, path, e.ArtifactPath); err != nil {
 		return "", err
+	}
+	if !info.IsDir() && !info.Mode().IsRegular() { // hashing opens it: a FIFO would block
+		return "", &Error{Err: ErrSpecialFile, Path: path, CanisterID: e.CanisterID, SnapshotID: e.SnapshotID}
 	}
 	sum, err := checksum.Path(path)
 	if err == nil {

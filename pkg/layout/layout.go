@@ -103,8 +103,14 @@ func read[T any](path string, invalid error, load func([]byte) (*T, error)) (*T,
 	return nil, &Error{Err: invalid, Path: path, Cause: err}
 }
 
-// readFile reads the file, refusing (without reading it whole) one over document.MaxSize.
+// readFile reads the file, refusing (without reading it whole) one over document.MaxSize, and
+// without opening it one that is not a regular file (a FIFO would block the open for ever).
 func readFile(path string) ([]byte, error) {
+	if info, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !info.Mode().IsRegular() {
+		return nil, &Error{Err: ErrSpecialFile, Path: path}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/checksum"
 	"github.com/fleetbackup/fleetbackup/pkg/document"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/principal"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
@@ -20,10 +21,12 @@ var ErrUntrustedArtifact = errors.New("untrusted artifact record")
 
 // TargetDirs derives a target's staging and durable directories,
 // <backup-root>/<run_id>/<seg>.tmp and <backup-root>/<run_id>/<seg>, from the run id and the
-// canister id of the plan.
+// canister id of the plan. The canister id must be a principal, on which seg is the identity:
+// any other text would be folded into a name another id may share ("a.b", "a_b") or that names
+// something else of the backup directory ("restores").
 func TargetDirs(backupRoot, runID, canisterID string) (staging, durable string, err error) {
 	seg := plan.Seg(canisterID)
-	if !runs.IDPattern.MatchString(runID) || seg == "" {
+	if !runs.IDPattern.MatchString(runID) || !principal.Valid(canisterID) {
 		return "", "", untrusted("run %q, canister %q: no backup directory", runID, canisterID)
 	}
 	durable = filepath.Join(backupRoot, runID, seg)

@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"strconv"
-
-	"github.com/fleetbackup/fleetbackup/pkg/document"
 )
 
 // object is a decoded JSON object; keys match exactly (case matters), the last duplicate wins.
@@ -16,13 +14,24 @@ type object = map[string]any
 // Elements that are not objects or lack a string pid are skipped silently; order and duplicates
 // are kept. It accepts exactly the JSON the reference accepts: inputs over document.MaxSize,
 // invalid UTF-8, nesting deeper than 127, lone surrogate escapes and numbers beyond float64
-// are JSON errors.
+// are JSON errors. An entry array of more than DefaultMaxEntries elements is refused
+// (ErrTooManyEntries) before it is decoded. It is ParseLimited with the default Limits.
 func Parse(data []byte) ([]Entry, error) {
-	if len(data) > document.MaxSize {
-		return nil, &SizeError{Size: len(data), Limit: document.MaxSize}
+	return ParseLimited(data, Limits{})
+}
+
+// ParseLimited is Parse within lim: an input over lim.MaxBytes is a *SizeError (ErrTooLarge),
+// an entry array of more than lim.MaxEntries elements an *EntriesError (ErrTooManyEntries).
+func ParseLimited(data []byte, lim Limits) ([]Entry, error) {
+	lim = lim.withDefaults()
+	if len(data) > lim.MaxBytes {
+		return nil, &SizeError{Size: len(data), Limit: lim.MaxBytes}
 	}
 	if err := checkJSON(data); err != nil {
 		return nil, err
+	}
+	if entriesOver(data, lim.MaxEntries) {
+		return nil, &EntriesError{Limit: lim.MaxEntries}
 	}
 	// checkJSON proved data is one valid value, so decoding cannot fail; numbers stay tokens
 	// (json.Number) so that byte arrays can tell 1 from 1.0 as serde_json does.

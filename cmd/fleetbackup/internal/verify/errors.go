@@ -13,6 +13,9 @@ var (
 	ErrNotInManifest = errors.New("canister missing from the manifest")
 	// ErrNotDurable: a download-journal artifact never became Durable.
 	ErrNotDurable = errors.New("artifact not durable")
+	// ErrUnsafeFile: a document or an artifact is, or holds, a symbolic link or a special file
+	// (FIFO, device, socket). verify neither follows nor opens it.
+	ErrUnsafeFile = errors.New("symbolic link or special file")
 )
 
 // Problem is one thing wrong with a backup directory: which file, and what.

@@ -68,20 +68,29 @@ func (c *checker) warning(file, format string, args ...any) {
 	c.r.Warnings = append(c.r.Warnings, Problem{File: file, Message: fmt.Sprintf(format, args...)})
 }
 
-// read reads and validates each document on its own.
+// read reads and validates each document on its own; one that is a symbolic link or a special
+// file is a problem and is not opened.
 func (c *checker) read() {
 	var err error
-	if c.plan, err = layout.ReadPlan(c.dir); err != nil {
-		c.documentProblem(layout.PlanFile, err)
+	if c.plainDocument(layout.PlanFile) {
+		if c.plan, err = layout.ReadPlan(c.dir); err != nil {
+			c.documentProblem(layout.PlanFile, err)
+		}
 	}
-	if c.journal, err = layout.ReadJournal(c.dir); err != nil {
-		c.documentProblem(layout.ExecutionJournalFile, err)
+	if c.plainDocument(layout.ExecutionJournalFile) {
+		if c.journal, err = layout.ReadJournal(c.dir); err != nil {
+			c.documentProblem(layout.ExecutionJournalFile, err)
+		}
 	}
-	if c.download, err = layout.ReadDownloadJournal(c.dir); err != nil {
-		c.documentProblem(layout.DownloadJournalFile, err)
+	if c.plainDocument(layout.DownloadJournalFile) {
+		if c.download, err = layout.ReadDownloadJournal(c.dir); err != nil {
+			c.documentProblem(layout.DownloadJournalFile, err)
+		}
 	}
-	if c.manifest, err = layout.ReadManifest(c.dir); err != nil {
-		c.documentProblem(layout.ManifestFile, err)
+	if c.plainDocument(layout.ManifestFile) {
+		if c.manifest, err = layout.ReadManifest(c.dir); err != nil {
+			c.documentProblem(layout.ManifestFile, err)
+		}
 	}
 	switch {
 	case c.manifest != nil:
