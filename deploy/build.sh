@@ -5,7 +5,9 @@
 #
 #   deploy/build.sh                      # host architecture
 #   GOARCH=arm64 deploy/build.sh         # another architecture
-#   FLEETBACKUP_VERSION=v1.0.0 deploy/build.sh
+#   FLEETBACKUP_VERSION=v1.0.0 deploy/build.sh   # else `git describe`, or "dev" outside a clone
+#
+# test/compose/run.sh runs it (FLEETBACKUP_VERSION=compose-test) before bringing compose.yaml up.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
