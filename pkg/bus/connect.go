@@ -1,7 +1,10 @@
 package bus
 
 import (
+	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -36,13 +39,15 @@ func (c ConnectConfig) tlsOptions() ([]nats.Option, error) {
 	return opts, nil
 }
 
-// Connect opens a connection that reconnects forever, and its JetStream context.
+// Connect opens a connection that reconnects forever, and its JetStream context. A server that
+// is not reachable yet is waited for (a service may start before NATS); a server that refuses
+// this client for good (its credentials, or a TLS handshake: an untrusted server certificate,
+// a client certificate the server does not accept) is an error at once, not a silent retry.
 func Connect(cfg ConnectConfig) (*nats.Conn, jetstream.JetStream, error) {
 	opts := []nats.Option{
 		nats.Name(cfg.Name),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(250 * time.Millisecond),
-		nats.RetryOnFailedConnect(true),
 	}
 	if cfg.CredsFile != "" {
 		opts = append(opts, nats.UserCredentials(cfg.CredsFile))
@@ -58,6 +63,9 @@ func Connect(cfg ConnectConfig) (*nats.Conn, jetstream.JetStream, error) {
 		url = ""
 	}
 	nc, err := nats.Connect(url, opts...)
+	if err != nil && !refusedForGood(err) {
+		nc, err = nats.Connect(url, append(opts, nats.RetryOnFailedConnect(true))...)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("connecting to %s: %w", url, err)
 	}
@@ -67,4 +75,16 @@ func Connect(cfg ConnectConfig) (*nats.Conn, jetstream.JetStream, error) {
 		return nil, nil, err
 	}
 	return nc, js, nil
+}
+
+// refusedForGood reports whether a connection attempt failed in a way that trying again cannot
+// mend: the server refused the credentials, the TLS handshake failed, or the server sent a TLS
+// alert (crypto/tls reports one as a "remote error", e.g. a client certificate required).
+func refusedForGood(err error) bool {
+	msg := strings.ToLower(err.Error())
+	var op *net.OpError
+	return errors.Is(err, nats.ErrTLS) || errors.Is(err, nats.ErrAuthorization) ||
+		(errors.As(err, &op) && op.Op == "remote error") ||
+		strings.Contains(msg, "authorization violation") || strings.Contains(msg, "authentication expired") ||
+		strings.Contains(msg, "authentication revoked")
 }
