@@ -41,15 +41,20 @@ func listSchedules(t *testing.T, d *devServer) map[string]scheduleRecord {
 // completed, and returns that run's id.
 func waitScheduledRun(t *testing.T, d *devServer, name string) string {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	deadline := time.After(30 * time.Second)
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
 		if s := listSchedules(t, d)[name]; s.Record != nil && s.LastRunState == "completed" {
 			return s.Record.LastRunID
 		}
-		time.Sleep(200 * time.Millisecond) // between polls of a bounded wait
+		select {
+		case <-deadline:
+			t.Fatalf("schedule %s ran nothing to completion within 30s:\n%s", name, fb(t, "", "schedule", "list", "--nats-url", d.url))
+			return ""
+		case <-tick.C:
+		}
 	}
-	t.Fatalf("schedule %s ran nothing to completion within 30s:\n%s", name, fb(t, "", "schedule", "list", "--nats-url", d.url))
-	return ""
 }
 
 func TestScheduleCreateListDelete(t *testing.T) {

@@ -87,10 +87,10 @@ func TestArtifactLinkInsideIsFollowed(t *testing.T) {
 	if err := os.MkdirAll(art, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "shared.bin"), []byte("shared"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "common.bin"), []byte("common"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	symlinkOrSkip(t, "../../shared.bin", filepath.Join(art, "shared"))
+	symlinkOrSkip(t, "../../common.bin", filepath.Join(art, "common"))
 	writeDocsFor(t, dir, art)
 	if _, err := LayoutIntegrity(dir); err != nil {
 		t.Fatalf("a link inside the backup: %v", err)
