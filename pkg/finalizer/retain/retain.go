@@ -17,6 +17,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/artifact"
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 	"github.com/fleetbackup/fleetbackup/pkg/snapkeep"
 )
 
@@ -72,7 +73,7 @@ func (p *pass) decide(ctx context.Context, current []artifact.Entry) error {
 	for _, s := range skipped {
 		p.log.Debug("snapshot retention: not a completed backup", "entry", s.Name, "reason", s.Reason)
 	}
-	prover := &snapkeep.Prover{Ledger: NewLedger(p.j.Env.Store), Claims: claims}
+	prover := &snapkeep.Prover{Ledger: runstore.SnapshotLedger{Store: p.j.Env.Store}, Claims: claims}
 	for _, e := range current {
 		if ctx.Err() != nil {
 			return ctx.Err()

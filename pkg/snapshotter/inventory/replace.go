@@ -6,6 +6,7 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 	"github.com/fleetbackup/fleetbackup/pkg/snapkeep"
 )
 
@@ -49,7 +50,7 @@ func oldestOwned(ctx context.Context, j *opworker.Job, target string, limit erro
 		return executor.Snapshot{}, executor.Permanent("snapshot",
 			"%v, and fleetbackup cannot tell which snapshots it took: %v", limit, err)
 	}
-	prover := &snapkeep.Prover{Ledger: ledger{store: j.Env.Store}, Claims: claims}
+	prover := &snapkeep.Prover{Ledger: runstore.SnapshotLedger{Store: j.Env.Store}, Claims: claims}
 	owned, err := prover.Owned(ctx, target, inventory)
 	if err != nil {
 		return executor.Snapshot{}, err
