@@ -9,7 +9,8 @@
 #   sudo env "PATH=$PATH" FLEETBACKUP_AUTH_OWNER=65532:65532 deploy/auth/gen.sh   # see below
 #
 # Every flag is passed to the generator (go run ./deploy/auth/gen.go -h lists them); the output
-# directory is FLEETBACKUP_AUTH_OUT (default deploy/auth/out, the one .gitignore covers). Each
+# directory is FLEETBACKUP_AUTH_OUT (default deploy/auth/out, the one .gitignore covers; a
+# relative path is taken from the repository's root), which compose.secure.yaml mounts from. Each
 # identity gets its own directory (nats.creds, ca.pem, cert.pem, key.pem); the server gets
 # nats/ (auth.conf, cluster-tls.conf and its certificates). Keys and credentials are written
 # readable by their owner only; the containers of compose.yaml run as 65532:65532, so give

@@ -32,7 +32,7 @@ func (p *Admitter) loadOrBuildPlan(ctx context.Context, req *request.Request) (*
 	} else if !errors.Is(err, runstore.ErrNotFound) {
 		return nil, err
 	}
-	bp, err := planning.BuildPlan(ctx, p.Env.Exec, p.Env.Retry, req)
+	bp, err := p.limits().BuildPlan(ctx, p.Env.Exec, p.Env.Retry, req)
 	if err != nil {
 		return nil, err
 	}
@@ -77,4 +77,9 @@ func proveTargets(ctx context.Context, env *runenv.Env, rp *runstore.RunPlan) (r
 		return runs.Record{}, err
 	}
 	return env.Apply(ctx, rp.Plan.RunID, runs.Proven{ValidatedAt: validated, ExpiresAt: planning.ExpiresAt(validated)})
+}
+
+// limits are the planning limits the planner was configured with.
+func (p *Admitter) limits() planning.Limits {
+	return planning.Limits{MaxTargets: p.MaxTargets}
 }

@@ -25,6 +25,10 @@ import (
 // queued runs in once their canisters are free.
 type Admitter struct {
 	Env *runenv.Env
+	// MaxTargets bounds the targets of one run, backup or restore: a request over it is
+	// rejected before any preflight call, lock or operation record (the planner's
+	// --max-targets; zero or negative means plan.DefaultMaxTargets).
+	MaxTargets int
 }
 
 // HandleRequest handles one message of fb.runs.request. A copy of a request, malformed or

@@ -8,7 +8,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/fleetbackup/fleetbackup/pkg/planning"
 	"github.com/fleetbackup/fleetbackup/pkg/request"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
@@ -58,7 +57,7 @@ func (p *Admitter) planRestore(ctx context.Context, req *request.RestoreRequest)
 // admitRestore checks the backup directory and the targets, then stores the restore's
 // document and its pipeline plan (the document first: a stored restore plan implies it).
 func (p *Admitter) admitRestore(ctx context.Context, req *request.RestoreRequest) (*runstore.RunPlan, error) {
-	doc, bp, err := planning.PlanRestore(req, p.Env.BackupRoot, func(root string) string {
+	doc, bp, err := p.limits().PlanRestore(req, p.Env.BackupRoot, func(root string) string {
 		return p.fleetOf(ctx, req.Backup, root)
 	})
 	if err != nil {

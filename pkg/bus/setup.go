@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -27,12 +28,19 @@ const DefaultMaxDeliver = 100
 // SetupConfig tunes the streams and consumers; the zero value means the defaults.
 type SetupConfig struct {
 	Replicas int           // stream and bucket replicas; default 1
-	AckWait  time.Duration // how long a silent worker keeps a message; default 30s
+	AckWait  time.Duration // how long a silent worker keeps a message (the lease); default DefaultLease
+	// ManagementAckWait is the ack wait of a consumer whose subjects are all management kinds
+	// (ManagementOps: the snapshotter's), the management lease; default DefaultManagementLease,
+	// never longer than AckWait.
+	ManagementAckWait time.Duration
 	// DuplicateWindow is the request stream's de-duplication window; default 10 minutes.
 	DuplicateWindow time.Duration
 	// MaxDeliver is every consumer's limit of deliveries of one message; default
 	// DefaultMaxDeliver.
 	MaxDeliver int
+	// Log, when set, is told what Setup kept as it was (a consumer set up before the management
+	// lease).
+	Log *slog.Logger
 }
 
 func (c SetupConfig) withDefaults() SetupConfig {
@@ -40,8 +48,12 @@ func (c SetupConfig) withDefaults() SetupConfig {
 		c.Replicas = 1
 	}
 	if c.AckWait <= 0 {
-		c.AckWait = 30 * time.Second
+		c.AckWait = DefaultLease
 	}
+	if c.ManagementAckWait <= 0 {
+		c.ManagementAckWait = DefaultManagementLease
+	}
+	c.ManagementAckWait = min(c.ManagementAckWait, c.AckWait)
 	if c.DuplicateWindow <= 0 {
 		c.DuplicateWindow = 10 * time.Minute
 	}
@@ -55,7 +67,7 @@ func (c SetupConfig) withDefaults() SetupConfig {
 // idempotent: every service runs it at start. An existing installation is updated in place:
 // the server allows a stream's subjects and a durable consumer's filter subjects, MaxDeliver
 // and AckWait to change (nats-server checkNewConsumerConfig), and keeps their messages and
-// delivery state.
+// delivery state. Setup itself never changes a consumer's AckWait (setupConsumer).
 func Setup(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig) error {
 	cfg = cfg.withDefaults()
 	if err := setupStreams(ctx, js, n, cfg); err != nil {
@@ -72,12 +84,15 @@ func Setup(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig
 	return nil
 }
 
-// setupBucket creates a bucket once and turns off its direct gets. With direct gets any
-// replica answers a read, including one that has not caught up: a record read right after
-// it was written can come back stale or missing, and a worker would then act on an old state
-// (a plan "not found", a run that seems not to be running). Reads served by the stream
-// leader see every acknowledged write. An existing bucket is left as it is, because updating
-// it through the KV API would turn direct gets on again under handles already bound.
+// setupBucket creates a bucket once and, when it has several replicas, turns off its direct
+// gets. With direct gets any replica answers a read, including one that has not caught up: a
+// record read right after it was written can come back stale or missing, and a worker would
+// then act on an old state (a plan "not found", a run that seems not to be running). Reads
+// served by the stream leader see every acknowledged write. A bucket of one replica has no
+// replica to lag behind, so it keeps direct gets, which cost the server and the client far
+// less (the record comes back as the message itself, not base64 inside a JSON API reply).
+// An existing bucket is left as it is, because updating it through the KV API would turn
+// direct gets on again under handles already bound.
 //
 // Every bucket keeps 8 revisions per key, the locks bucket included: a lock changes only by
 // compare-and-swap on its last revision, so history costs it nothing in correctness, and
@@ -105,7 +120,7 @@ func disableDirectGet(ctx context.Context, js jetstream.JetStream, stream string
 		return fmt.Errorf("reading stream %s: %w", stream, err)
 	}
 	sc := s.CachedInfo().Config
-	if !sc.AllowDirect {
+	if !sc.AllowDirect || sc.Replicas <= 1 {
 		return nil
 	}
 	sc.AllowDirect = false
@@ -146,11 +161,11 @@ func setupStreams(ctx context.Context, js jetstream.JetStream, n Names, cfg Setu
 }
 
 func setupConsumers(ctx context.Context, js jetstream.JetStream, n Names, cfg SetupConfig) error {
-	if err := setupConsumer(ctx, js, n.RequestStream(), consumerConfig(ConsumerPlanner, n.RequestSubjects(), cfg)); err != nil {
+	if err := setupConsumer(ctx, js, n, n.RequestStream(), consumerConfig(n, ConsumerPlanner, n.RequestSubjects(), cfg), cfg); err != nil {
 		return err
 	}
 	for name, subjects := range n.ConsumerSubjects() {
-		if err := setupConsumer(ctx, js, n.OpStream(), consumerConfig(name, subjects, cfg)); err != nil {
+		if err := setupConsumer(ctx, js, n, n.OpStream(), consumerConfig(n, name, subjects, cfg), cfg); err != nil {
 			return err
 		}
 	}
@@ -162,14 +177,14 @@ func setupConsumers(ctx context.Context, js jetstream.JetStream, n Names, cfg Se
 var ErrConfigMismatch = errors.New("configuration disagrees with the installation")
 
 // setupConsumer creates or updates one durable consumer, refusing to change its ack wait: the
-// ack wait is the workers' lease (--lease), and instances that disagree on it would take
-// operations over from each other while they are still being worked on.
-func setupConsumer(ctx context.Context, js jetstream.JetStream, stream string, cc jetstream.ConsumerConfig) error {
+// ack wait is the workers' lease (--lease, or --management-lease for the snapshotter's
+// consumer), and instances that disagree on it would take operations over from each other
+// while they are still being worked on. The one difference kept is a consumer of management
+// kinds set up before the management lease existed (SetupConfig.agreeAckWait).
+func setupConsumer(ctx context.Context, js jetstream.JetStream, n Names, stream string, cc jetstream.ConsumerConfig, cfg SetupConfig) error {
 	if cur, err := js.Consumer(ctx, stream, cc.Durable); err == nil {
-		if have := cur.CachedInfo().Config.AckWait; have != cc.AckWait {
-			return fmt.Errorf("%w: consumer %s has an ack wait of %s and this instance's lease is %s; "+
-				"start every instance with the same --lease (or delete the consumer to change it)",
-				ErrConfigMismatch, cc.Durable, have, cc.AckWait)
+		if err := cfg.agreeAckWait(n, &cc, cur.CachedInfo().Config.AckWait); err != nil {
+			return err
 		}
 	} else if !errors.Is(err, jetstream.ErrConsumerNotFound) {
 		return fmt.Errorf("reading consumer %s: %w", cc.Durable, err)
@@ -180,12 +195,12 @@ func setupConsumer(ctx context.Context, js jetstream.JetStream, stream string, c
 	return nil
 }
 
-func consumerConfig(name string, subjects []string, cfg SetupConfig) jetstream.ConsumerConfig {
+func consumerConfig(n Names, name string, subjects []string, cfg SetupConfig) jetstream.ConsumerConfig {
 	return jetstream.ConsumerConfig{
 		Durable:        name,
 		FilterSubjects: subjects,
 		AckPolicy:      jetstream.AckExplicitPolicy,
-		AckWait:        cfg.AckWait,
+		AckWait:        cfg.ackWaitFor(n, subjects),
 		MaxAckPending:  1000,
 		MaxDeliver:     cfg.MaxDeliver,
 		Replicas:       cfg.Replicas,

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -32,6 +33,19 @@ func publish(ctx context.Context, s *runstore.Store, subject string, body []byte
 		opts = append(opts, jetstream.WithMsgID(msgID))
 	}
 	_, err := s.JS.PublishMsg(ctx, &nats.Msg{Subject: subject, Data: body}, opts...)
+	return explainRefusal(s.JS.Conn(), subject, err)
+}
+
+// explainRefusal names the server's reason when a publish failed because the server refused it:
+// a refused publish gets no acknowledgement, so err is only a timeout, while the reason (a
+// permissions violation) arrives on the connection.
+func explainRefusal(nc *nats.Conn, subject string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if last := nc.LastError(); errors.Is(last, nats.ErrPermissionViolation) && strings.Contains(last.Error(), `"`+subject+`"`) {
+		return fmt.Errorf("%w (the server refused it: %v)", err, last)
+	}
 	return err
 }
 
@@ -43,8 +57,9 @@ func SendControl(ctx context.Context, s *runstore.Store, runID, action string) e
 // SendControlMessage publishes a control message for a run, e.g. {"action": "abort", "force": true}.
 func SendControlMessage(ctx context.Context, s *runstore.Store, runID string, cm runs.ControlMessage) error {
 	body, _ := json.Marshal(cm)
-	_, err := s.JS.Publish(ctx, s.Names.ControlSubject(runID), body)
-	return err
+	subject := s.Names.ControlSubject(runID)
+	_, err := s.JS.Publish(ctx, subject, body)
+	return explainRefusal(s.JS.Conn(), subject, err)
 }
 
 // ErrWatchClosed says the run watch ended before the run reached the awaited state.

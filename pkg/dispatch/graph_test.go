@@ -54,7 +54,7 @@ func TestParallelGraph(t *testing.T) {
 		"start-" + leaf:     1, // the snapshotted barrier
 		"start-" + mid:      3, // barrier + two children
 		"start-" + hub:      3, // barrier + two children
-		"download-" + leaf:  1,
+		"download-" + leaf:  1, // the started barrier
 		"verify-" + leaf:    1,
 		"finalize-manifest": len(p.Targets) + 1, // every verify, and the top's start
 	}
@@ -71,14 +71,23 @@ func TestParallelGraph(t *testing.T) {
 			t.Errorf("snapshot-%s leads to %s: only the snapshotted barrier may wait for it", leaf, p.Phases[e.To].OperationID)
 		}
 	}
-	// A download waits for its canister's start (which waits for every snapshot, its own
-	// included): transfers never compete with the calls that keep canisters down.
-	var fromStart []string
-	for _, e := range g.Successors(seqOf(t, p, "start-"+leaf)) {
-		fromStart = append(fromStart, p.Phases[e.To].OperationID)
+	// Downloads wait for every start (the started barrier): transfers never compete with
+	// the calls that keep canisters down.
+	started := g.Ops + 2
+	if g.BarrierName(started) != BarrierStarted || g.Need(started) != len(p.Targets) {
+		t.Errorf("barrier %s waits for %d, want %s waiting for %d starts", g.BarrierName(started), g.Need(started), BarrierStarted, len(p.Targets))
 	}
-	if !slices.Contains(fromStart, "download-"+leaf) {
-		t.Errorf("start-%s leads to %v, want download-%s among them", leaf, fromStart, leaf)
+	var fromStarted []string
+	for _, e := range g.Successors(started) {
+		fromStarted = append(fromStarted, p.Phases[e.To].OperationID)
+	}
+	if len(fromStarted) != len(p.Targets) || !slices.Contains(fromStarted, "download-"+leaf) {
+		t.Errorf("the started barrier leads to %v, want every download, download-%s among them", fromStarted, leaf)
+	}
+	for _, e := range g.Successors(seqOf(t, p, "start-"+leaf)) {
+		if !g.IsBarrier(e.To) && p.Phases[e.To].Kind == plan.KindDownloadSnapshot {
+			t.Errorf("start-%s leads to a download directly", leaf)
+		}
 	}
 }
 
@@ -98,10 +107,10 @@ func TestStrictGraphIsAChain(t *testing.T) {
 	}
 }
 
-// The graph has O(N) edges (at most nine per target: stop→parent stop, stop→barrier,
+// The graph has O(N) edges (at most ten per target: stop→parent stop, stop→barrier,
 // barrier→snapshot, snapshot→barrier, barrier→start, start→parent start (or, for a top,
-// start→finalize), start→download, download→verify, verify→finalize): no node links to
-// every other.
+// start→finalize), start→barrier, barrier→download, download→verify, verify→finalize): no
+// node links to every other.
 func TestGraphEdgesLinear(t *testing.T) {
 	for _, n := range []int{100, 1000} {
 		entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, n}})
@@ -111,8 +120,8 @@ func TestGraphEdgesLinear(t *testing.T) {
 		for node := range g.Nodes() {
 			edges += len(g.Successors(node))
 		}
-		if targets := len(p.Targets); targets != n+1 || edges > 9*targets {
-			t.Errorf("%d targets: %d edges, want at most %d", targets, edges, 9*targets)
+		if targets := len(p.Targets); targets != n+1 || edges > 10*targets {
+			t.Errorf("%d targets: %d edges, want at most %d", targets, edges, 10*targets)
 		}
 	}
 }

@@ -9,21 +9,21 @@ const (
 )
 
 // buildParallel wires DESIGN §5: stops top-down, every snapshot after every stop, starts
-// bottom-up after every snapshot, download after its snapshot and its canister's start (a
-// deliberate addition: see linkTarget), verify after its download, finalize after every verify
+// bottom-up after every snapshot, downloads after every start (a deliberate addition: see
+// linkTarget), verify after its download, finalize after every verify
 // and after the starts of the selection's tops (so after every start).
 func buildParallel(p *plan.Plan) *Graph {
-	g := newGraph(len(p.Phases), BarrierStopped, BarrierSnapshotted)
-	stopped, snapshotted := g.Ops, g.Ops+1
+	g := newGraph(len(p.Phases), BarrierStopped, BarrierSnapshotted, BarrierStarted)
+	stopped, snapshotted, started := g.Ops, g.Ops+1, g.Ops+2
 	idx := plan.IndexOperations(p)
 	for _, t := range p.Targets {
-		linkTarget(g, idx, p, t, stopped, snapshotted)
+		linkTarget(g, idx, t, stopped, snapshotted, started)
 	}
 	g.findInitial(p)
 	return g
 }
 
-func linkTarget(g *Graph, idx plan.OperationIndex, p *plan.Plan, t plan.Target, stopped, snapshotted int) {
+func linkTarget(g *Graph, idx plan.OperationIndex, t plan.Target, stopped, snapshotted, started int) {
 	id := t.CanisterID
 	stop, hasStop := idx.Find(plan.KindStop, id)
 	snap, hasSnap := idx.Find(plan.KindCreateSnapshot, id)
@@ -41,28 +41,36 @@ func linkTarget(g *Graph, idx plan.OperationIndex, p *plan.Plan, t plan.Target, 
 		g.link(snap, snapshotted)
 	}
 	if hasStart {
-		g.link(snapshotted, start)
-		parentStart, hasParent := -1, false
-		if t.ParentCanisterID != nil {
-			parentStart, hasParent = idx.Find(plan.KindStart, *t.ParentCanisterID)
-		}
-		switch {
-		case hasParent:
-			g.link(start, parentStart)
-		case idx.Finalize() >= 0:
-			// A top of the selection starts last (after all its descendants): finalize waits
-			// for it, so a completed run never leaves a canister stopped.
-			g.link(start, idx.Finalize())
-		}
+		linkStart(g, idx, t, start, snapshotted, started)
 	}
-	// A download waits for its canister to run again, not only for its snapshot: transfers
-	// (gigabytes, the heaviest work of a run) never compete with the management calls that
-	// keep canisters down, so downtime is set by the fleet's depth and the calls alone.
+	// A download waits for every canister of the run to run again, not only for its own
+	// snapshot: transfers (gigabytes, the heaviest work of a run) never compete with the
+	// management calls that keep canisters down, so downtime is set by the fleet's depth and
+	// the calls alone. (A target without a start, which plans do not make, waits for its snapshot.)
 	after, hasAfter := snap, hasSnap
-	if hasStart && hasSnap {
-		after = start
+	if hasStart {
+		after, hasAfter = started, true
 	}
 	linkTransfer(g, idx, id, after, hasAfter)
+}
+
+// linkStart wires a start: after every snapshot, before its parent's start (a top of the
+// selection: before finalize), and into the barrier downloads wait for.
+func linkStart(g *Graph, idx plan.OperationIndex, t plan.Target, start, snapshotted, started int) {
+	g.link(snapshotted, start)
+	g.link(start, started)
+	parentStart, hasParent := -1, false
+	if t.ParentCanisterID != nil {
+		parentStart, hasParent = idx.Find(plan.KindStart, *t.ParentCanisterID)
+	}
+	switch {
+	case hasParent:
+		g.link(start, parentStart)
+	case idx.Finalize() >= 0:
+		// A top of the selection starts last (after all its descendants): finalize waits
+		// for it, so a completed run never leaves a canister stopped.
+		g.link(start, idx.Finalize())
+	}
 }
 
 func linkTransfer(g *Graph, idx plan.OperationIndex, id string, after int, hasAfter bool) {

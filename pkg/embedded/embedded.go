@@ -39,12 +39,24 @@ type Config struct {
 	OnExecuted func(runID string, seq int, worker string)
 	// Stats, when set, counts every service's KV operations.
 	Stats *kvstore.Stats
+	// MaxTargets bounds the targets of one run the planner admits (the planner's
+	// --max-targets); zero means plan.DefaultMaxTargets.
+	MaxTargets int
 	// HealInterval, when positive, makes every service check the installation that often and
 	// set up again what is missing (the separate services always do, every 5s).
 	HealInterval time.Duration
 	// Lease is how long a silent worker keeps an operation (claim lease and JetStream ack
 	// wait); default 30s. Short leases make takeover after a crash quick.
 	Lease time.Duration
+	// ManagementLease is the same for management operations (stop, create-snapshot, start,
+	// load-snapshot, check-member) and the snapshotter's ack wait; default 5s, never longer
+	// than Lease (runenv.Env.ManagementLease).
+	ManagementLease time.Duration
+}
+
+// setupConfig is the installation's setup under cfg's leases.
+func (cfg Config) setupConfig(log *slog.Logger) bus.SetupConfig {
+	return bus.SetupConfig{AckWait: cfg.Lease, ManagementAckWait: cfg.ManagementLease, Log: log}
 }
 
 // Stack is a running installation.
@@ -95,7 +107,7 @@ func (st *Stack) setup(ctx context.Context, cfg Config) error {
 		return err
 	}
 	st.Conn = nc
-	if err := bus.Setup(ctx, js, st.Names, bus.SetupConfig{AckWait: cfg.Lease}); err != nil {
+	if err := bus.Setup(ctx, js, st.Names, cfg.setupConfig(cfg.Log)); err != nil {
 		return err
 	}
 	if st.Store, err = runstore.OpenStore(ctx, js, st.Names); err != nil {
@@ -131,16 +143,17 @@ func (st *Stack) startService(ctx context.Context, cfg Config, s stages.Stage, i
 		log = slog.New(slog.DiscardHandler)
 	}
 	env := &runenv.Env{Store: store, Exec: cfg.Exec, BackupRoot: cfg.BackupRoot,
-		Log: log, WorkerID: fmt.Sprintf("embedded-%s-%d", name, i), Lease: cfg.Lease}
+		Log: log, WorkerID: fmt.Sprintf("embedded-%s-%d", name, i), Lease: cfg.Lease, ManagementLease: cfg.ManagementLease}
 	if cfg.Env != nil {
 		cfg.Env(env)
 	}
 	st.wg.Add(1)
 	go func() {
 		defer st.wg.Done()
-		sc := stages.Config{Signals: stages.Signals{Executed: cfg.OnExecuted}}
+		sc := stages.Config{Signals: stages.Signals{Executed: cfg.OnExecuted}, MaxTargets: cfg.MaxTargets}
 		if cfg.HealInterval > 0 {
-			sc.Setup, sc.HealInterval = &bus.SetupConfig{AckWait: cfg.Lease}, cfg.HealInterval
+			setup := cfg.setupConfig(log)
+			sc.Setup, sc.HealInterval = &setup, cfg.HealInterval
 		}
 		err := stages.Run(ctx, env, s, sc)
 		if err != nil {

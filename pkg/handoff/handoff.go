@@ -31,14 +31,23 @@ type Publisher struct {
 	Gen int
 }
 
-// Propagate marks node n done in each of its successors.
+// Propagate marks node n done in each of its successors. A node with many successors (a
+// barrier passing N operations on) marks them fanOutWorkers at a time: each mark is a
+// compare-and-swap and a publish, whose round trips would otherwise add up along the critical
+// path of downtime (every snapshot waits for the stopped barrier's fan-out, every start for
+// the snapshotted one's). Marks are independent and idempotent, so their order is free; the
+// first error is returned once every started mark has ended.
 func (h Publisher) Propagate(ctx context.Context, runID string, g *dispatch.Graph, n int) error {
-	for _, e := range g.Successors(n) {
-		if err := h.mark(ctx, runID, g, e); err != nil {
-			return err
+	succ := g.Successors(n)
+	if len(succ) <= fanOutWorkers {
+		for _, e := range succ {
+			if err := h.mark(ctx, runID, g, e); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	return nil
+	return h.markAll(ctx, runID, g, succ)
 }
 
 func (h Publisher) mark(ctx context.Context, runID string, g *dispatch.Graph, e dispatch.Edge) error {

@@ -130,6 +130,34 @@ func (t Table[T]) Update(ctx context.Context, key string, change func(*T) error)
 	}
 }
 
+// UpdateFrom is Update starting from known, an entry of its key read or written earlier (value
+// and revision), instead of reading the record first: while nobody else wrote the key since,
+// the change costs one write and no read; otherwise the compare-and-swap fails and UpdateFrom
+// goes on as Update. Only a write is ever decided on known: when change refuses it
+// (ErrNoChange or another error), the record is read and change asked again, so nothing
+// UpdateFrom returns rests on an old value. change receives a copy of known.Value, which must
+// not share memory it changes in place (a slice it edits, a pointed-to struct it sets a field
+// of) with the caller's copy. A known revision of 0 means nothing is known.
+func (t Table[T]) UpdateFrom(ctx context.Context, known Entry[T], change func(*T) error) (Entry[T], error) {
+	if known.Revision == 0 {
+		return t.Update(ctx, known.Key, change)
+	}
+	cur := known
+	if err := change(&cur.Value); err != nil {
+		return t.Update(ctx, known.Key, change)
+	}
+	rev, err := t.Put(ctx, known.Key, cur.Value, cur.Revision)
+	if err == nil {
+		cur.Revision = rev
+		return cur, nil
+	}
+	if !IsConflict(err) {
+		return Entry[T]{}, err
+	}
+	t.Stats.count(func(s *Stats) *atomic.Int64 { return &s.Conflicts })
+	return t.Update(ctx, known.Key, change)
+}
+
 // IsConflict reports whether err is a lost compare-and-swap.
 func IsConflict(err error) bool {
 	return errors.Is(err, jetstream.ErrKeyRevisionMismatch)

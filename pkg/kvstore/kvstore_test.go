@@ -85,3 +85,39 @@ func TestUpdateNoChangeWritesNothing(t *testing.T) {
 		t.Fatalf("Update with ErrNoChange = rev %d, %v; want rev %d untouched", e.Revision, err, rev)
 	}
 }
+
+// UpdateFrom writes from a known entry without reading while the key is unchanged; once
+// someone else wrote it, the compare-and-swap fails and the change is decided again on the
+// fresh record; a refusal on the known value is decided again on the fresh record too.
+func TestUpdateFromKnownEntry(t *testing.T) {
+	tab := testTable(t)
+	ctx := context.Background()
+	rev, err := tab.Create(ctx, "k", counter{N: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	incr := func(c *counter) error { c.N++; return nil }
+	known := Entry[counter]{Key: "k", Value: counter{N: 1}, Revision: rev}
+	reads := tab.Stats.Reads.Load()
+	e, err := tab.UpdateFrom(ctx, known, incr)
+	if err != nil || e.Value.N != 2 || tab.Stats.Reads.Load() != reads {
+		t.Fatalf("UpdateFrom on an unchanged key = %+v, %v, %d reads; want N 2 and no read", e, err, tab.Stats.Reads.Load()-reads)
+	}
+	if _, err := tab.Put(ctx, "k", counter{N: 10}, e.Revision); err != nil { // someone else writes
+		t.Fatal(err)
+	}
+	e, err = tab.UpdateFrom(ctx, e, incr) // e is stale now
+	if err != nil || e.Value.N != 11 {
+		t.Fatalf("UpdateFrom on a stale entry = %+v, %v; want N 11 (decided on the fresh record)", e, err)
+	}
+	stale := Entry[counter]{Key: "k", Value: counter{N: 0}, Revision: rev}
+	got, err := tab.UpdateFrom(ctx, stale, func(c *counter) error {
+		if c.N == 0 {
+			return errors.New("refused on the old value")
+		}
+		return ErrNoChange
+	})
+	if err != nil || got.Value.N != 11 {
+		t.Fatalf("a refusal on the known value = %+v, %v; want the fresh record (N 11) and no error", got, err)
+	}
+}

@@ -57,7 +57,10 @@ func (w *Worker) run(ctx context.Context, msg jetstream.Msg, j *Job) error {
 	log := w.Env.Logger().With("run_id", j.Run.RunID, "op", op.OperationID, "attempt", j.Attempt())
 	workCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	stop := worker.KeepAlive(workCtx, msg, w.Env.LeaseDuration()/3,
+	// The message's in-progress acks and the lease renewals keep the kind's cadence: a third of
+	// its lease, the ack wait of its consumer (the snapshotter's is the management lease).
+	every := w.Env.LeaseFor(op.Kind) / 3
+	stop := worker.KeepAlive(workCtx, msg, every,
 		func(c context.Context) error { return w.keepLease(c, j, log) },
 		func(err error) { cancel(err) })
 	defer stop()
@@ -81,7 +84,7 @@ func (w *Worker) settle(ctx context.Context, j *Job, receipt journal.Receipt, er
 		log.Warn("claim lost while executing", "err", cause)
 		ended(ctx, string(op.Kind), OutcomeHandedBack)
 		// Keep the message: the new owner may be working from this very message.
-		return &worker.Retry{Delay: w.Env.LeaseDuration(), Err: cause}
+		return &worker.Retry{Delay: w.Env.LeaseFor(op.Kind), Err: cause}
 	case err != nil && (ctx.Err() != nil || runenv.IsInfrastructure(err)):
 		log.Warn("operation interrupted; handing it back", "err", err)
 		ended(ctx, string(op.Kind), OutcomeHandedBack)
@@ -102,11 +105,14 @@ func (w *Worker) settle(ctx context.Context, j *Job, receipt journal.Receipt, er
 
 // keepLease renews the claim; only a claim that changed hands stops the work. Other renewal
 // errors (a timeout, a reconnect) are logged and tried again on the next tick: the lease has
-// room for that, and a takeover would show up as a lost claim.
+// room for two of them, and a takeover would show up as a lost claim. A slow renewal does not
+// hold up the message's in-progress acks (worker.KeepAlive runs it beside them).
 func (w *Worker) keepLease(ctx context.Context, j *Job, log *slog.Logger) error {
 	err := w.renew(ctx, j.Run.RunID, j.Rec.Op.Sequence, j.Attempt())
 	if err != nil && !errors.Is(err, ErrLostClaim) {
-		log.Warn("renewing lease", "err", err)
+		if ctx.Err() == nil { // not the end of the work cutting a renewal short
+			log.Warn("renewing lease", "err", err)
+		}
 		return nil
 	}
 	return err

@@ -26,7 +26,9 @@ var ErrLostClaim = errors.New("claim lost to another worker")
 
 // Claim moves an operation to pending under this worker's name by compare-and-swap. Exactly
 // one of several racing workers wins; the others see its claim on their re-read and back off.
-// ignoreDeps (containment) claims an operation whatever its dependencies.
+// The claim lasts the lease of its kind (runenv.Env.LeaseFor: short for management calls),
+// which the worker renews while the effect runs. ignoreDeps (containment) claims an operation
+// whatever its dependencies; containment does not renew its claims, so they last the long lease.
 func (w *Worker) Claim(ctx context.Context, run runs.Record, seq int, ignoreDeps bool) (runstore.OpRecord, journal.State, Verdict, error) {
 	var from journal.State
 	v := NotReady
@@ -55,7 +57,11 @@ func (w *Worker) Claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 		}
 		takeover = r.Op.State == journal.StatePending && tookOver(r.Claim, w.id)
 		r.Attempts++
-		r.Claim = &runstore.Claim{Worker: w.id, Attempt: r.Attempts, LeaseUntil: now.Add(w.Env.LeaseDuration()).UnixMilli()}
+		lease := w.Env.LeaseFor(r.Op.Kind)
+		if ignoreDeps {
+			lease = w.Env.LeaseDuration()
+		}
+		r.Claim = &runstore.Claim{Worker: w.id, Attempt: r.Attempts, LeaseUntil: now.Add(lease).UnixMilli()}
 		v = Claimed
 		return nil
 	})
@@ -78,13 +84,14 @@ func (w *Worker) abandoned(c *runstore.Claim, runID string, seq int) bool {
 	return c.Worker == w.id && !w.othersActive(runstore.OpKey(runID, seq))
 }
 
-// renew extends this worker's lease, failing with ErrLostClaim if the claim changed hands.
+// renew extends this worker's lease by its kind's lease, failing with ErrLostClaim if the claim
+// changed hands.
 func (w *Worker) renew(ctx context.Context, runID string, seq, attempt int) error {
 	_, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(runID, seq), func(r *runstore.OpRecord) error {
 		if !w.holds(r, attempt) {
 			return ErrLostClaim
 		}
-		r.Claim.LeaseUntil = w.Env.Now().Add(w.Env.LeaseDuration()).UnixMilli()
+		r.Claim.LeaseUntil = w.Env.Now().Add(w.Env.LeaseFor(r.Op.Kind)).UnixMilli()
 		return nil
 	})
 	return err

@@ -17,7 +17,7 @@ import (
 func (w *Worker) complete(ctx context.Context, j *Job, r journal.Receipt) error {
 	if err := w.Env.Persist(ctx, func() error { return w.Record(ctx, j, r) }); err != nil {
 		ended(ctx, string(j.Rec.Op.Kind), OutcomeHandedBack)
-		return keepIfLost(err, w.Env.LeaseDuration())
+		return keepIfLost(err, w.Env.LeaseFor(j.Rec.Op.Kind))
 	}
 	op := j.Rec.Op
 	if w.executed != nil {
@@ -38,7 +38,7 @@ func (w *Worker) fail(ctx context.Context, j *Job, cause error) error {
 	r := j.Run.Journal.FailedReceipt(op, w.Env.MarkerPtr(), cause.Error())
 	if err := w.Env.Persist(ctx, func() error { return w.Record(ctx, j, r) }); err != nil {
 		ended(ctx, string(op.Kind), OutcomeHandedBack)
-		return keepIfLost(err, w.Env.LeaseDuration())
+		return keepIfLost(err, w.Env.LeaseFor(op.Kind))
 	}
 	if err := w.Env.MoveCount(ctx, j.Run.RunID, op.Kind, journal.StatePending, journal.StateFailed); err != nil {
 		return err

@@ -20,13 +20,20 @@ type BuildInput struct {
 	SnapshotRead       SnapshotReadAuthority // given to every target and to the plan
 	Quiescence         QuiescencePolicy
 	IdentityMode       IdentityMode
+	// MaxTargets bounds the selection: more targets is a *TargetsError, found before any
+	// target or phase is built. Zero or negative means DefaultMaxTargets.
+	MaxTargets int
 }
 
-// Build selects the targets of in.Scope from the registry (§1.3), gives each the input's
-// authorities and identity mode, generates the phases (§2.4) and validates the plan (§2.5).
+// Build selects the targets of in.Scope from the registry (§1.3), refuses more of them than
+// in.MaxTargets, gives each the input's authorities and identity mode, generates the phases
+// (§2.4) and validates the plan (§2.5).
 func Build(in BuildInput) (*Plan, error) {
 	selected, entries, err := selectTargets(in)
 	if err != nil {
+		return nil, err
+	}
+	if err := CheckTargetCount("the selection", len(entries), in.MaxTargets); err != nil {
 		return nil, err
 	}
 	depths := registry.Depths(in.Registry)

@@ -26,7 +26,7 @@ import (
 // Stage is the planner service.
 var Stage = stage.Stage{
 	Name: "planner", Stream: bus.Names.RequestStream, Consumer: bus.ConsumerPlanner, Concurrency: 2,
-	Handler: func(env *runenv.Env, _ stage.Signals) worker.Handler { return New(env) },
+	Handler: func(env *runenv.Env, cfg stage.Config) worker.Handler { return New(env, cfg) },
 }
 
 // Planner routes the planner's messages.
@@ -38,9 +38,9 @@ type Planner struct {
 	firing    *firing.Firer
 }
 
-// New makes a planner.
-func New(env *runenv.Env) *Planner {
-	adm := &admission.Admitter{Env: env}
+// New makes a planner with the settings of cfg it reads (MaxTargets).
+func New(env *runenv.Env, cfg stage.Config) *Planner {
+	adm := &admission.Admitter{Env: env, MaxTargets: cfg.MaxTargets}
 	return &Planner{env: env, admission: adm, firing: &firing.Firer{Env: env, Admission: adm},
 		control: &control.Controller{Env: env}, container: &containment.Container{Env: env}}
 }

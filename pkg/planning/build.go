@@ -6,6 +6,7 @@ package planning
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
@@ -15,11 +16,25 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/request"
 )
 
+// Limits bounds what planning accepts, as the planner is configured; the zero value is the
+// defaults.
+type Limits struct {
+	// MaxTargets bounds the targets of one run, backup or restore (the planner's
+	// --max-targets); zero or negative means plan.DefaultMaxTargets.
+	MaxTargets int
+}
+
+// BuildPlan is Limits.BuildPlan with the default limits.
+func BuildPlan(ctx context.Context, exec executor.Executor, retry executor.RetryPolicy, req *request.Request) (*plan.Plan, error) {
+	return Limits{}.BuildPlan(ctx, exec, retry, req)
+}
+
 // BuildPlan is a dry run of planning: it reads the registry (inline, or from the executor),
 // resolves the selection and builds the plan, touching nothing. Everything wrong with the
-// request, including a selection whose manifest could never validate, is a *RequestError, so
-// the run is rejected before any canister is touched.
-func BuildPlan(ctx context.Context, exec executor.Executor, retry executor.RetryPolicy, req *request.Request) (*plan.Plan, error) {
+// request, including a selection of more targets than l.MaxTargets (found before the plan is
+// built) or one whose manifest could never validate, is a *RequestError, so the run is
+// rejected before any canister is touched.
+func (l Limits) BuildPlan(ctx context.Context, exec executor.Executor, retry executor.RetryPolicy, req *request.Request) (*plan.Plan, error) {
 	entries, err := readRegistry(ctx, exec, retry, req)
 	if err != nil {
 		return nil, err
@@ -28,7 +43,12 @@ func BuildPlan(ctx context.Context, exec executor.Executor, retry executor.Retry
 	if err != nil {
 		return nil, &request.RequestError{Field: "selector", Reason: err.Error(), Err: err}
 	}
+	in.MaxTargets = l.MaxTargets
 	bp, err := plan.Build(in)
+	var tooMany *plan.TargetsError
+	if errors.As(err, &tooMany) {
+		return nil, &request.RequestError{Field: "selector", Reason: err.Error(), Err: err}
+	}
 	if err != nil {
 		return nil, &request.RequestError{Reason: "planning: " + err.Error(), Err: err}
 	}

@@ -12,11 +12,17 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/restore"
 )
 
-// PlanRestore admits a restore request against the backup directory `<backupRoot>/<backup>`
-// (restore.Admit: layout integrity, manifest, every artifact re-hashed, mapping, plan,
-// readiness) and builds the run's document and pipeline plan; fleet names the fleet of a source root. It touches
-// no canister. Everything wrong is a *request.RequestError.
+// PlanRestore is Limits.PlanRestore with the default limits.
 func PlanRestore(req *request.RestoreRequest, backupRoot string, fleet func(sourceRoot string) string) (*restore.RunDocument, *plan.Plan, error) {
+	return Limits{}.PlanRestore(req, backupRoot, fleet)
+}
+
+// PlanRestore admits a restore request against the backup directory `<backupRoot>/<backup>`
+// (restore.Admit: target count within l.MaxTargets, layout integrity, manifest, every artifact
+// re-hashed, mapping, plan, readiness) and builds the run's document and pipeline plan; fleet
+// names the fleet of a source root. It touches no canister. Everything wrong is a
+// *request.RequestError.
+func (l Limits) PlanRestore(req *request.RestoreRequest, backupRoot string, fleet func(sourceRoot string) string) (*restore.RunDocument, *plan.Plan, error) {
 	if backupRoot == "" {
 		return nil, nil, &request.RequestError{Field: "backup",
 			Reason: "this planner has no backup root (--backup-root): it cannot read backups to restore"}
@@ -25,7 +31,8 @@ func PlanRestore(req *request.RestoreRequest, backupRoot string, fleet func(sour
 	if _, err := os.Stat(dir); err != nil {
 		return nil, nil, &request.RequestError{Field: "backup", Reason: fmt.Sprintf("no backup %s under the backup root", req.Backup), Err: err}
 	}
-	adm, err := restore.Admit(dir, restore.AdmitOptions{Mapping: req.Mapping, SkipLayoutIntegrity: !req.RequireVerified})
+	adm, err := restore.Admit(dir, restore.AdmitOptions{Mapping: req.Mapping, SkipLayoutIntegrity: !req.RequireVerified,
+		MaxTargets: l.MaxTargets})
 	if err != nil {
 		return nil, nil, &request.RequestError{Field: "backup", Reason: err.Error(), Err: err}
 	}

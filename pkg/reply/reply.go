@@ -4,6 +4,7 @@ package reply
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -33,12 +34,25 @@ func For(r runs.Record) Reply {
 	return Reply{RunID: r.RunID, State: r.State, Error: msg}
 }
 
-// Send answers msg if its publisher asked for an answer.
+// InboxPrefix starts every subject the planner answers on: a client's inbox (nats.NewInbox).
+const InboxPrefix = "_INBOX."
+
+// Send answers msg if its publisher asked for an answer on an inbox subject. Any other subject
+// is ignored: a publisher must not aim the planner's answer, published with the planner's
+// rights, at a subject the services consume (an operation's or the planner's own).
 func Send(nc *nats.Conn, msg jetstream.Msg, r Reply) {
 	to := msg.Headers().Get(Header)
-	if to == "" {
+	if !IsInbox(to) {
 		return
 	}
 	data, _ := json.Marshal(r)
 	_ = nc.Publish(to, data)
+}
+
+// IsInbox reports whether subject is an inbox subject the planner may answer on: _INBOX.
+// followed by at least one token, without wildcards.
+func IsInbox(subject string) bool {
+	rest, ok := strings.CutPrefix(subject, InboxPrefix)
+	return ok && rest != "" && !strings.ContainsAny(rest, "*> \t\r\n") &&
+		!strings.HasPrefix(rest, ".") && !strings.HasSuffix(rest, ".") && !strings.Contains(rest, "..")
 }

@@ -160,8 +160,10 @@ func fail(e *Error) error {
 	return e
 }
 
-// Admission steps, in the order Admit runs them (RESTORE §1.3).
+// Admission steps, in the order Admit runs them (RESTORE §1.3, after fleetbackup's own bound
+// on the target count).
 const (
+	StepTargets         = "target-count"
 	StepLayoutIntegrity = "layout-integrity"
 	StepManifest        = "manifest"
 	StepMapping         = "mapping"

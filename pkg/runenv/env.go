@@ -33,8 +33,11 @@ type Env struct {
 	ToolName, ToolVersion string
 	// Retry bounds retries of transient executor errors; zero value means defaults.
 	Retry executor.RetryPolicy
-	// Lease is how long a claim lasts without renewal; default 30s.
+	// Lease is how long a claim lasts without renewal; default bus.DefaultLease.
 	Lease time.Duration
+	// ManagementLease is the same for a management operation (ManagementCall); default
+	// bus.DefaultManagementLease, never longer than Lease.
+	ManagementLease time.Duration
 	// MaxDeliver is the consumers' delivery limit (bus.SetupConfig.MaxDeliver); default
 	// bus.DefaultMaxDeliver.
 	MaxDeliver int
@@ -80,12 +83,13 @@ func (e *Env) NewWorkerID(name string) string {
 	return fmt.Sprintf("%s/%s-%016x", id, name, rand.Uint64())
 }
 
-// LeaseDuration is how long a claim lasts without renewal.
+// LeaseDuration is how long a claim lasts without renewal (a transfer's, finalize's; the
+// planner's messages). A management operation's is ManagementLeaseDuration (LeaseFor).
 func (e *Env) LeaseDuration() time.Duration {
 	if e.Lease > 0 {
 		return e.Lease
 	}
-	return 30 * time.Second
+	return bus.DefaultLease
 }
 
 // MaxDeliveries is the consumers' delivery limit.

@@ -33,8 +33,8 @@ type Stage struct {
 	Concurrency int
 	// NeedsBackupRoot says the stage reads or writes backup directories.
 	NeedsBackupRoot bool
-	// Handler builds the stage's message handler.
-	Handler func(env *runenv.Env, sig Signals) worker.Handler
+	// Handler builds the stage's message handler for an instance of the given settings.
+	Handler func(env *runenv.Env, cfg Config) worker.Handler
 }
 
 // Config is one running instance's settings.
@@ -52,6 +52,9 @@ type Config struct {
 	// RecordAge, RecordFailedAge and RecordInterval, when an age is set, purge the KV records
 	// of finished runs periodically (recordgc.Policy; the planner runs it).
 	RecordAge, RecordFailedAge, RecordInterval time.Duration
+	// MaxTargets bounds the targets of one run the planner admits, backup or restore (its
+	// --max-targets); zero or negative means plan.DefaultMaxTargets.
+	MaxTargets int
 }
 
 // Run runs one instance of s until ctx ends, then shuts it down gracefully.
@@ -80,7 +83,7 @@ func Run(ctx context.Context, env *runenv.Env, s Stage, cfg Config) error {
 		go recordgc.Run(ctx, env.Store, p, log.With("component", "record-retention"))
 	}
 	wc := worker.Config{Consumer: cons, Concurrency: conc, Log: log, Counters: cfg.Counters, MaxDeliver: env.MaxDeliver}
-	return worker.Run(ctx, wc, s.Handler(env, cfg.Signals))
+	return worker.Run(ctx, wc, s.Handler(env, cfg))
 }
 
 // Operations is the stage of a service that executes dispatched operations of the kinds
@@ -88,7 +91,7 @@ func Run(ctx context.Context, env *runenv.Env, s Stage, cfg Config) error {
 func Operations(name string, concurrency int, needsBackupRoot bool, effects func() opworker.Effects) Stage {
 	return Stage{Name: name, Stream: bus.Names.OpStream, Consumer: name, Concurrency: concurrency,
 		NeedsBackupRoot: needsBackupRoot,
-		Handler: func(env *runenv.Env, sig Signals) worker.Handler {
-			return opworker.New(env, name, effects()).OnExecuted(sig.Executed)
+		Handler: func(env *runenv.Env, cfg Config) worker.Handler {
+			return opworker.New(env, name, effects()).OnExecuted(cfg.Signals.Executed)
 		}}
 }

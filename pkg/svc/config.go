@@ -7,6 +7,7 @@ import (
 	"flag"
 	"time"
 
+	"github.com/fleetbackup/fleetbackup/pkg/bus"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
 )
 
@@ -43,11 +44,17 @@ type Config struct {
 	// Record retention (planner only; docs/record-retention.md): purge the KV records of settled
 	// runs unchanged for RecordRetention (failed runs: RecordRetentionFailed), every interval.
 	RecordRetention, RecordRetentionFailed, RecordRetentionInterval time.Duration
-	LogFormat                                                       string // auto, json or text
-	LogLevel                                                        string // debug, info, warn or error
+	// MaxTargets (planner only) is the most targets of one backup or restore; 0 means
+	// plan.DefaultMaxTargets.
+	MaxTargets int
+	LogFormat  string // auto, json or text
+	LogLevel   string // debug, info, warn or error
 	// Lease is how long a silent worker keeps an operation: its claim lease and the
 	// consumers' ack wait. A shorter lease makes takeover after a crash faster.
 	Lease time.Duration
+	// ManagementLease is the same for management operations (stop, create-snapshot, start,
+	// load-snapshot, check-member) and the snapshotter's consumer; never longer than Lease.
+	ManagementLease time.Duration
 	// Retry bounds the retries of transient executor errors within one claim.
 	RetryAttempts int
 	RetryInitial  time.Duration
@@ -90,10 +97,13 @@ func Register(fs *flag.FlagSet) *Config {
 	fs.DurationVar(&c.RecordRetention, "record-retention", 0, "planner: purge the KV records of settled runs unchanged for this `DURATION` (0: keep them; at least 1h)")
 	fs.DurationVar(&c.RecordRetentionFailed, "record-retention-failed", 0, "planner: the same for failed runs, which a retry needs (0: keep them)")
 	fs.DurationVar(&c.RecordRetentionInterval, "record-retention-interval", time.Hour, "planner: how often to purge")
+	fs.IntVar(&c.MaxTargets, "max-targets", 0, "planner: refuse a backup or restore of more than `N` targets (0: the default, 10000)")
 	fs.StringVar(&c.HealthAddr, "health-addr", "", "`ADDR` serving /healthz, /readyz and /metrics, e.g. :8080 (default off)")
 	fs.StringVar(&c.LogFormat, "log-format", LogAuto, "log format: auto (text on a terminal, else json), json or text")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fs.DurationVar(&c.Lease, "lease", 30*time.Second, "how long a silent worker keeps an operation before another takes it over")
+	fs.DurationVar(&c.Lease, "lease", bus.DefaultLease, "how long a silent worker keeps an operation before another takes it over")
+	fs.DurationVar(&c.ManagementLease, "management-lease", bus.DefaultManagementLease,
+		"the same for stop, snapshot, start, load and check operations, and the snapshotter's ack wait (at most --lease)")
 	fs.IntVar(&c.RetryAttempts, "retry-attempts", 5, "calls of a transient-failing management call before the operation fails")
 	fs.DurationVar(&c.RetryInitial, "retry-initial", 100*time.Millisecond, "first wait of the exponential retry backoff")
 	fs.DurationVar(&c.RetryMax, "retry-max", 5*time.Second, "longest wait of the exponential retry backoff")

@@ -57,6 +57,7 @@ func parse(service string, args []string, getenv func(string) string, out io.Wri
 	if err := ApplyEnv(fs, getenv); err != nil {
 		return nil, err
 	}
+	managementLeaseFollows(fs, cfg)
 	if err := cfg.Validate(service); err != nil {
 		return nil, err
 	}
@@ -137,9 +138,26 @@ func (c *Config) validateProcess() error {
 	return c.validateTiming()
 }
 
+// managementLeaseFollows lowers the management lease's default to --lease when that is
+// shorter (a --lease of 2s means 2s for every operation); a --management-lease given by flag or
+// environment is left for Validate to judge.
+func managementLeaseFollows(fs *flag.FlagSet, c *Config) {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "management-lease" })
+	if !given {
+		c.ManagementLease = min(c.ManagementLease, c.Lease)
+	}
+}
+
 func (c *Config) validateTiming() error {
 	if c.Lease < time.Second {
 		return invalid("lease", c.Lease.String(), "want at least 1s")
+	}
+	if c.MaxTargets < 0 {
+		return invalid("max-targets", strconv.Itoa(c.MaxTargets), "must not be negative (0 is the default, 10000)")
+	}
+	if c.ManagementLease < time.Second || c.ManagementLease > c.Lease {
+		return invalid("management-lease", c.ManagementLease.String(), "want at least 1s and at most --lease ("+c.Lease.String()+")")
 	}
 	if c.RetryAttempts < 1 || c.RetryInitial <= 0 || c.RetryMax < c.RetryInitial {
 		return invalid("retry-attempts", strconv.Itoa(c.RetryAttempts), "want at least 1 attempt and 0 < retry-initial <= retry-max")

@@ -100,7 +100,7 @@ func (p *process) serve(ctx context.Context) error {
 
 // work prepares the installation and runs the service until ctx ends and it has drained.
 func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Names) error {
-	setup := bus.SetupConfig{Replicas: p.cfg.Replicas, AckWait: p.cfg.Lease}
+	setup := bus.SetupConfig{Replicas: p.cfg.Replicas, AckWait: p.cfg.Lease, ManagementAckWait: p.cfg.ManagementLease, Log: p.log}
 	store, err := prepare(ctx, js, names, p.service, setup, p.log)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -117,7 +117,7 @@ func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Na
 	}
 	env := &runenv.Env{
 		Store: store, Exec: p.exec, BackupRoot: p.cfg.BackupRoot, Log: p.log,
-		ToolName: "fleetbackup", ToolVersion: Version, Lease: p.cfg.Lease,
+		ToolName: "fleetbackup", ToolVersion: Version, Lease: p.cfg.Lease, ManagementLease: p.cfg.ManagementLease,
 		Retry: executor.RetryPolicy{Attempts: p.cfg.RetryAttempts, Initial: p.cfg.RetryInitial, Max: p.cfg.RetryMax},
 	}
 	s, ok := stages.ByName(p.service)
@@ -133,6 +133,7 @@ func (p *process) work(ctx context.Context, js jetstream.JetStream, names bus.Na
 	if p.service == "planner" {
 		cfg.RecordAge, cfg.RecordFailedAge = p.cfg.RecordRetention, p.cfg.RecordRetentionFailed
 		cfg.RecordInterval = p.cfg.RecordRetentionInterval
+		cfg.MaxTargets = p.cfg.MaxTargets
 	}
 	return stages.Run(metrics.NewContext(ctx, set), env, s, cfg)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/fleetbackup/fleetbackup/pkg/document"
@@ -30,7 +31,8 @@ func planCommand() *command {
 		About: `Plan reads the fleet's registry (from --registry, or from the root canister through the
 executor), resolves the selection and prints the plan a run would follow: its targets and its
 operations in plan order. It stops, snapshots and writes nothing, and needs no NATS. With the sim
-executor (the default) and no --root, the simulated fleet's root is used.`,
+executor (the default) and no --root, the simulated fleet's root is used. A selection of more
+targets than --max-targets is refused, as the planner refuses it.`,
 		Example: `fleetbackup plan --fleet demo --network local --selector user_hub
 fleetbackup plan --file request.json --json > backup-plan.json
 fleetbackup plan --fleet prod --network ic --root aaaaa-aa --scope non-root-fleet --registry registry.json`,
@@ -42,8 +44,14 @@ func runPlan(ctx context.Context, inv *invocation) error {
 	rf := addRequestFlags(inv.fs)
 	cfg := borrowFlags(inv.fs, executorFlagNames...)
 	asJSON := inv.fs.Bool("json", false, "print the plan document (DOMAIN §2) instead of a table")
-	if _, err := inv.parse(0, 0, executorFlagNames...); err != nil {
+	maxTargets := inv.fs.Int("max-targets", 0, fmt.Sprintf(
+		"refuse a selection of more than `N` targets, as a planner with this --max-targets does (0: the default, %d; env %s)",
+		plan.DefaultMaxTargets, svc.EnvName("max-targets")))
+	if _, err := inv.parse(0, 0, slices.Concat(executorFlagNames, []string{"max-targets"})...); err != nil {
 		return err
+	}
+	if *maxTargets < 0 {
+		return usagef("--max-targets %d: must not be negative (0 is the default, %d)", *maxTargets, plan.DefaultMaxTargets)
 	}
 	fields, err := rf.fields(inv.fs, inv.Stdin)
 	if err != nil {
@@ -58,7 +66,7 @@ func runPlan(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	p, err := planning.BuildPlan(ctx, exec, executor.RetryPolicy{}, req)
+	p, err := planning.Limits{MaxTargets: *maxTargets}.BuildPlan(ctx, exec, executor.RetryPolicy{}, req)
 	if err != nil {
 		return err
 	}
