@@ -115,15 +115,9 @@ func (t Table[T]) Update(ctx context.Context, key string, change func(*T) error)
 			}
 			return cur, err
 		}
-		rev, err := t.Put(ctx, key, cur.Value, cur.Revision)
-		if err == nil {
-			cur.Revision = rev
-			return cur, nil
+		if written, err := t.swap(ctx, &cur); written || err != nil {
+			return cur, err
 		}
-		if !IsConflict(err) {
-			return Entry[T]{}, err
-		}
-		t.Stats.count(func(s *Stats) *atomic.Int64 { return &s.Conflicts })
 		if err := pause(ctx, attempt); err != nil {
 			return Entry[T]{}, err
 		}
@@ -146,16 +140,26 @@ func (t Table[T]) UpdateFrom(ctx context.Context, known Entry[T], change func(*T
 	if err := change(&cur.Value); err != nil {
 		return t.Update(ctx, known.Key, change)
 	}
-	rev, err := t.Put(ctx, known.Key, cur.Value, cur.Revision)
-	if err == nil {
-		cur.Revision = rev
-		return cur, nil
+	if written, err := t.swap(ctx, &cur); written || err != nil {
+		return cur, err
 	}
-	if !IsConflict(err) {
-		return Entry[T]{}, err
-	}
-	t.Stats.count(func(s *Stats) *atomic.Int64 { return &s.Conflicts })
 	return t.Update(ctx, known.Key, change)
+}
+
+// swap writes cur by compare-and-swap on its revision: written with cur's new revision, or not
+// written because the key moved on (a conflict, counted), or an error (cur is then zeroed).
+func (t Table[T]) swap(ctx context.Context, cur *Entry[T]) (bool, error) {
+	rev, err := t.Put(ctx, cur.Key, cur.Value, cur.Revision)
+	switch {
+	case err == nil:
+		cur.Revision = rev
+		return true, nil
+	case IsConflict(err):
+		t.Stats.count(func(s *Stats) *atomic.Int64 { return &s.Conflicts })
+		return false, nil
+	}
+	*cur = Entry[T]{}
+	return false, err
 }
 
 // IsConflict reports whether err is a lost compare-and-swap.

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
@@ -30,6 +31,12 @@ var ErrLostClaim = errors.New("claim lost to another worker")
 // which the worker renews while the effect runs. ignoreDeps (containment) claims an operation
 // whatever its dependencies; containment does not renew its claims, so they last the long lease.
 func (w *Worker) Claim(ctx context.Context, run runs.Record, seq int, ignoreDeps bool) (runstore.OpRecord, journal.State, Verdict, error) {
+	rec, from, v, err := w.claim(ctx, run, seq, ignoreDeps)
+	return rec.Value, from, v, err
+}
+
+// claim is Claim returning the operation's record with the revision it was read or written at.
+func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps bool) (kvstore.Entry[runstore.OpRecord], journal.State, Verdict, error) {
 	var from journal.State
 	v := NotReady
 	takeover := false
@@ -68,7 +75,7 @@ func (w *Worker) Claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 	if o := ObserverFrom(ctx); o != nil && err == nil && takeover {
 		o.LeaseTakenOver(string(rec.Value.Op.Kind))
 	}
-	return rec.Value, from, v, err
+	return rec, from, v, err
 }
 
 // tookOver reports whether claiming over c takes an operation from another worker whose

@@ -60,7 +60,7 @@ func keepIfLost(err error, lease time.Duration) error {
 func (w *Worker) Record(ctx context.Context, j *Job, r journal.Receipt) error {
 	attempt := j.Attempt()
 	var at int64
-	_, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(j.Run.RunID, j.Rec.Op.Sequence), func(o *runstore.OpRecord) error {
+	err := j.updateOwnRecord(ctx, func(o *runstore.OpRecord) error {
 		if !w.holds(o, attempt) {
 			return ErrLostClaim
 		}

@@ -3,10 +3,12 @@ package opworker
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
@@ -28,6 +30,33 @@ type Job struct {
 	// jobs run none.
 	took time.Duration
 	ran  bool
+	// known is the operation's record as this job last read or wrote it (its claim, its own
+	// updates), so that the job's next write costs no read while nobody else wrote it.
+	known   kvstore.Entry[runstore.OpRecord]
+	knownMu sync.Mutex
+}
+
+// remember keeps e as the job's last known version of its operation's record.
+func (j *Job) remember(e kvstore.Entry[runstore.OpRecord]) {
+	j.knownMu.Lock()
+	defer j.knownMu.Unlock()
+	if e.Revision > j.known.Revision {
+		j.known = e
+	}
+}
+
+// updateOwnRecord changes the job's operation record by compare-and-swap from its last known
+// version (kvstore.UpdateFrom: no read while nobody else wrote it) and remembers the result.
+func (j *Job) updateOwnRecord(ctx context.Context, change func(*runstore.OpRecord) error) error {
+	j.knownMu.Lock()
+	known := j.known
+	j.knownMu.Unlock()
+	known.Key = runstore.OpKey(j.Run.RunID, j.Rec.Op.Sequence)
+	e, err := j.Env.Store.Ops.UpdateFrom(ctx, known, change)
+	if err == nil {
+		j.remember(e)
+	}
+	return err
 }
 
 // Attempt is the claim's attempt number (1 for the first).
@@ -53,14 +82,13 @@ func (j *Job) Receipt() journal.Receipt {
 // when it no longer does.
 func (j *Job) UpdateOwn(ctx context.Context, change func(*runstore.OpRecord)) error {
 	attempt := j.Attempt()
-	_, err := j.Env.Store.Ops.Update(ctx, runstore.OpKey(j.Run.RunID, j.Rec.Op.Sequence), func(o *runstore.OpRecord) error {
+	return j.updateOwnRecord(ctx, func(o *runstore.OpRecord) error {
 		if !j.w.holds(o, attempt) {
 			return ErrLostClaim
 		}
 		change(o)
 		return nil
 	})
-	return err
 }
 
 func deref(p *string) string {

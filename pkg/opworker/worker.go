@@ -59,11 +59,13 @@ func (w *Worker) Handle(ctx context.Context, msg jetstream.Msg) error {
 		return nil // a retry republishes what a failed or aborted run still needs
 	}
 	defer w.Track(runstore.OpKey(run.RunID, dm.Sequence))()
-	rec, from, v, err := w.Claim(ctx, run, dm.Sequence, false)
+	rec, from, v, err := w.claim(ctx, run, dm.Sequence, false)
 	if err != nil {
 		return worker.Later(err)
 	}
-	return w.act(ctx, msg, &Job{Env: w.Env, Run: run, Plan: rp, Rec: rec, From: from, w: w}, v)
+	j := &Job{Env: w.Env, Run: run, Plan: rp, Rec: rec.Value, From: from, w: w}
+	j.remember(rec)
+	return w.act(ctx, msg, j, v)
 }
 
 // load decodes a dispatch message and reads its run and plan. A message that is malformed or

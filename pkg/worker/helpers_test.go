@@ -19,6 +19,13 @@ const testStream = "T"
 // MaxDeliver is maxDeliver (0: unlimited).
 func consumer(t *testing.T, maxDeliver int) (jetstream.JetStream, jetstream.Consumer) {
 	t.Helper()
+	return consumerWith(t, jetstream.ConsumerConfig{MaxDeliver: maxDeliver})
+}
+
+// consumerWith starts a server with a work-queue stream and a durable explicit-ack consumer on
+// it configured as cc (its name and ack policy are set here).
+func consumerWith(t *testing.T, cc jetstream.ConsumerConfig) (jetstream.JetStream, jetstream.Consumer) {
+	t.Helper()
 	js := bustest.JetStream(t)
 	ctx := context.Background()
 	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{
@@ -26,9 +33,8 @@ func consumer(t *testing.T, maxDeliver int) (jetstream.JetStream, jetstream.Cons
 	}); err != nil {
 		t.Fatal(err)
 	}
-	cons, err := js.CreateOrUpdateConsumer(ctx, testStream, jetstream.ConsumerConfig{
-		Durable: "c", AckPolicy: jetstream.AckExplicitPolicy, MaxDeliver: maxDeliver,
-	})
+	cc.Durable, cc.AckPolicy = "c", jetstream.AckExplicitPolicy
+	cons, err := js.CreateOrUpdateConsumer(ctx, testStream, cc)
 	if err != nil {
 		t.Fatal(err)
 	}

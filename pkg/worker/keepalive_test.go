@@ -9,7 +9,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/fleetbackup/fleetbackup/pkg/bus/bustest"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
@@ -20,20 +19,8 @@ const shortAckWait = 600 * time.Millisecond
 // shortAckWait for acks, and delivers it.
 func keepAliveMsg(t *testing.T) (jetstream.Consumer, jetstream.Msg) {
 	t.Helper()
-	js := bustest.JetStream(t)
-	ctx := context.Background()
-	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{
-		Name: testStream, Subjects: []string{"t.>"}, Retention: jetstream.WorkQueuePolicy,
-	}); err != nil {
-		t.Fatal(err)
-	}
-	cons, err := js.CreateOrUpdateConsumer(ctx, testStream, jetstream.ConsumerConfig{
-		Durable: "c", AckPolicy: jetstream.AckExplicitPolicy, AckWait: shortAckWait,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := js.Publish(ctx, "t.job", []byte("{}")); err != nil {
+	js, cons := consumerWith(t, jetstream.ConsumerConfig{AckWait: shortAckWait})
+	if _, err := js.Publish(context.Background(), "t.job", []byte("{}")); err != nil {
 		t.Fatal(err)
 	}
 	return cons, nextMsg(t, cons, 5*time.Second)

@@ -42,49 +42,11 @@ fleet=compose-icp
 icp_services="planner snapshotter downloader finalizer"
 
 say() { printf '[icp %3ds] %s\n' "$SECONDS" "$*"; }
-fail() {
-	say "FAIL: $*" >&2
-	exit 1
-}
 files=(-f "$root/compose.yaml" -f "$here/compose.test.yaml" -f "$root/compose.icp.yaml" -f "$work/fake-icp.yaml")
 dc() { docker-compose -p "$project" --project-directory "$root" "${files[@]}" "$@"; }
-since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-child=""
-long() {
-	local status=0
-	"$@" &
-	child=$!
-	wait "$child" || status=$?
-	child=""
-	return "$status"
-}
-
-cleanup() {
-	local status=$?
-	trap - EXIT INT TERM
-	if [ -n "$child" ]; then
-		kill "$child" 2>/dev/null || true
-		wait "$child" 2>/dev/null || true
-	fi
-	if [ "$status" -ne 0 ] && [ -f "$work/fake-icp.yaml" ]; then
-		say "failed (exit status $status); the stack as it was:" >&2
-		dc ps >&2 || true
-		dc logs --no-color --tail 30 >&2 || true
-	fi
-	if [ -f "$work/fake-icp.yaml" ]; then
-		say "removing project $project (containers, network, volumes) and $work"
-		dc down -v --remove-orphans -t 5 >"$work/cleanup.log" 2>&1 || cat "$work/cleanup.log" >&2
-	fi
-	rm -rf "$work"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for tool in docker docker-compose go jq; do
-	command -v "$tool" >/dev/null || fail "$tool is not on PATH"
-done
+stack_exists() { [ -f "$work/fake-icp.yaml" ]; }
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 # --- 1. compose.icp.yaml as docker-compose reads it ------------------------------------------------
 # settings FILE...: one line per service and setting that matters here: "service executor VALUE",
@@ -132,13 +94,7 @@ if [ "${1:-}" = "--config-only" ]; then
 fi
 
 # --- 2. The fake icp, static, and the stack --------------------------------------------------------
-base=14222
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-until port_free "$base" && port_free $((base + 1)) && port_free $((base + 2)); do
-	base=$((base + 3))
-	[ "$base" -lt 14400 ] || fail "no three free ports between 14222 and 14400"
-done
-export NATS_HOST_PORT_1=$base NATS_HOST_PORT_2=$((base + 1)) NATS_HOST_PORT_3=$((base + 2))
+pick_ports
 nats_url="nats://127.0.0.1:$NATS_HOST_PORT_1,nats://127.0.0.1:$NATS_HOST_PORT_2,nats://127.0.0.1:$NATS_HOST_PORT_3"
 
 t0=$(date +%s.%N)

@@ -52,59 +52,13 @@ fleet=compose-secure
 export FLEETBACKUP_AUTH_OUT="$work/auth" # gen.sh writes there, compose.secure.yaml mounts from there
 
 say() { printf '[secure %3ds] %s\n' "$SECONDS" "$*"; }
-fail() {
-	say "FAIL: $*" >&2
-	exit 1
-}
 dc() {
 	docker-compose -p "$project" --project-directory "$root" -f "$root/compose.yaml" \
 		-f "$root/compose.secure.yaml" -f "$here/compose.test.yaml" "$@"
 }
-since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-# long CMD...: as in run.sh, a long command in the background, so that INT and TERM clean up at once.
-child=""
-long() {
-	local status=0
-	"$@" &
-	child=$!
-	wait "$child" || status=$?
-	child=""
-	return "$status"
-}
-
-cleanup() {
-	local status=$?
-	trap - EXIT INT TERM
-	if [ -n "$child" ]; then
-		kill "$child" 2>/dev/null || true
-		wait "$child" 2>/dev/null || true
-	fi
-	if [ "$status" -ne 0 ]; then
-		say "failed (exit status $status); the stack as it was:" >&2
-		dc ps >&2 || true
-		dc logs --no-color --tail 30 >&2 || true
-	fi
-	say "removing project $project (containers, network, volumes) and $work"
-	dc down -v --remove-orphans -t 5 >"$work/cleanup.log" 2>&1 || cat "$work/cleanup.log" >&2
-	rm -rf "$work"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for tool in docker docker-compose go jq; do
-	command -v "$tool" >/dev/null || fail "$tool is not on PATH"
-done
-
-# Three free host ports for the NATS nodes (nothing listens on them), as run.sh chooses them.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-base=14222
-until port_free "$base" && port_free $((base + 1)) && port_free $((base + 2)); do
-	base=$((base + 3))
-	[ "$base" -lt 14400 ] || fail "no three free ports between 14222 and 14400"
-done
-export NATS_HOST_PORT_1=$base NATS_HOST_PORT_2=$((base + 1)) NATS_HOST_PORT_3=$((base + 2))
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+pick_ports
 # tls:// URLs on 127.0.0.1, which the server certificate names (bus.DefaultServerHosts).
 tls_url="tls://127.0.0.1:$NATS_HOST_PORT_1,tls://127.0.0.1:$NATS_HOST_PORT_2,tls://127.0.0.1:$NATS_HOST_PORT_3"
 
