@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
@@ -56,26 +57,41 @@ func keepIfLost(err error, lease time.Duration) error {
 }
 
 // Record applies a receipt to the job's claimed operation, if this worker still holds it, and
-// tells the context's Observer (see WithObserver) once it is recorded.
+// tells the context's Observer (see WithObserver) once it is recorded. Called again after a
+// store error (runenv.Env.Persist), it recognises its own earlier write that landed although
+// its reply was lost (the receipt stamped with the job's recording time), and succeeds instead
+// of taking it for another worker's: the operation goes on at once, not after a lease.
 func (w *Worker) Record(ctx context.Context, j *Job, r journal.Receipt) error {
 	attempt := j.Attempt()
-	var at int64
+	if j.recordAt == 0 {
+		j.recordAt = w.Env.Now().UnixNano()
+	}
+	at := j.recordAt
 	err := j.updateOwnRecord(ctx, func(o *runstore.OpRecord) error {
 		if !w.holds(o, attempt) {
+			if !j.recordDone && landed(o, r, at) {
+				return kvstore.ErrNoChange
+			}
 			return ErrLostClaim
 		}
 		if err := journal.RecordOp(&o.Op, r, j.Run.Journal); err != nil {
 			return err
 		}
-		at = w.Env.Now().UnixNano()
 		o.Receipts = append(o.Receipts, runstore.StoredReceipt{Receipt: r, RecordedAtNanos: at})
 		o.Claim = nil
 		return nil
 	})
 	if err == nil {
+		j.recordDone = true
 		w.recorded(ctx, j, r, at)
 	}
 	return err
+}
+
+// landed reports whether o's last receipt is r as this job recorded it at at (Unix nanoseconds).
+func landed(o *runstore.OpRecord, r journal.Receipt, at int64) bool {
+	n := len(o.Receipts)
+	return n > 0 && o.Claim == nil && o.Receipts[n-1].RecordedAtNanos == at && o.Receipts[n-1].Outcome == r.Outcome
 }
 
 // NewJob is a job for a claimed operation, for callers outside the message path (containment).

@@ -34,6 +34,10 @@ type Job struct {
 	// updates), so that the job's next write costs no read while nobody else wrote it.
 	known   kvstore.Entry[runstore.OpRecord]
 	knownMu sync.Mutex
+	// recordAt stamps the receipt Record writes (Unix nanoseconds), the same on every try;
+	// recordDone says a Record of this job succeeded (a later one is refused).
+	recordAt   int64
+	recordDone bool
 }
 
 // remember keeps e as the job's last known version of its operation's record.

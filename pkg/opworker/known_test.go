@@ -3,8 +3,11 @@ package opworker
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
@@ -60,5 +63,50 @@ func TestRecordWritesFromTheClaimedRevision(t *testing.T) {
 	}
 	if got, _ := store.Ops.Get(ctx, runstore.OpKey(run.RunID, 5)); got.Value.Op.State != journal.StatePending || got.Value.Claim.Worker == stale.w.ID() {
 		t.Fatalf("after the refused completion: state %s, claim %+v; want pending, held by the taker", got.Value.Op.State, got.Value.Claim)
+	}
+}
+
+// lostReplyKV applies the next compare-and-swap write but answers it with a timeout, as a
+// reply lost during a leader election would (a test double around the real bucket).
+type lostReplyKV struct {
+	jetstream.KeyValue
+	armed atomic.Bool
+}
+
+func (l *lostReplyKV) Update(ctx context.Context, key string, value []byte, rev uint64) (uint64, error) {
+	newRev, err := l.KeyValue.Update(ctx, key, value, rev)
+	if err == nil && l.armed.CompareAndSwap(true, false) {
+		return 0, context.DeadlineExceeded
+	}
+	return newRev, err
+}
+
+// A completion whose write landed but whose reply was lost is recognised as the job's own when
+// it is recorded again (as runenv.Env.Persist does after a store error): the second try
+// succeeds, the record holds one receipt, and the operation goes on instead of being handed
+// back for a lease as if another worker had taken it.
+func TestRecordAfterALostReplyRecognisesItsOwnWrite(t *testing.T) {
+	store := testStore(t)
+	lossy := &lostReplyKV{KeyValue: store.Ops.KV}
+	store.Ops.KV = lossy
+	ctx := context.Background()
+	env := &runenv.Env{Store: store}
+	run := runs.Record{RunID: "lost", Journal: journal.Header{JournalVersion: 1, PlanID: "p", RunID: "lost", PreflightAccepted: true}}
+	readyOp(t, store, run.RunID, 4, plan.KindStop)
+	j := claimedJob(t, env, run, 4, "w")
+	r := j.Receipt()
+	lossy.armed.Store(true)
+	if err := j.w.Record(ctx, j, r); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("first try = %v, want the lost reply's timeout", err)
+	}
+	if err := j.w.Record(ctx, j, r); err != nil {
+		t.Fatalf("second try after the lost reply = %v, want success", err)
+	}
+	got, err := store.Ops.Get(ctx, runstore.OpKey(run.RunID, 4))
+	if err != nil || got.Value.Op.State != journal.StateCompleted || len(got.Value.Receipts) != 1 {
+		t.Fatalf("record after two tries: %+v, %v; want completed with one receipt", got.Value, err)
+	}
+	if err := j.w.Record(ctx, j, r); !errors.Is(err, ErrLostClaim) {
+		t.Fatalf("a third try after the success = %v, want ErrLostClaim", err)
 	}
 }
