@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
@@ -36,7 +35,7 @@ func (w *Worker) Claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 }
 
 // claim is Claim returning the operation's record with the revision it was read or written at.
-func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps bool) (kvstore.Entry[runstore.OpRecord], journal.State, Verdict, error) {
+func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps bool) (runstore.OpEntry, journal.State, Verdict, error) {
 	var from journal.State
 	v := NotReady
 	takeover := false

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
@@ -70,7 +69,7 @@ func (w *Worker) Record(ctx context.Context, j *Job, r journal.Receipt) error {
 	err := j.updateOwnRecord(ctx, func(o *runstore.OpRecord) error {
 		if !w.holds(o, attempt) {
 			if !j.recordDone && landed(o, r, at) {
-				return kvstore.ErrNoChange
+				return runstore.ErrNoChange
 			}
 			return ErrLostClaim
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
-	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
@@ -32,7 +31,7 @@ type Job struct {
 	ran  bool
 	// known is the operation's record as this job last read or wrote it (its claim, its own
 	// updates), so that the job's next write costs no read while nobody else wrote it.
-	known   kvstore.Entry[runstore.OpRecord]
+	known   runstore.OpEntry
 	knownMu sync.Mutex
 	// recordAt stamps the receipt Record writes (Unix nanoseconds), the same on every try;
 	// recordDone says a Record of this job succeeded (a later one is refused).
@@ -41,7 +40,7 @@ type Job struct {
 }
 
 // remember keeps e as the job's last known version of its operation's record.
-func (j *Job) remember(e kvstore.Entry[runstore.OpRecord]) {
+func (j *Job) remember(e runstore.OpEntry) {
 	j.knownMu.Lock()
 	defer j.knownMu.Unlock()
 	if e.Revision > j.known.Revision {

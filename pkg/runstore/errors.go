@@ -11,3 +11,6 @@ var (
 	// ErrNoChange, returned by an update function, ends the update without a write.
 	ErrNoChange = kvstore.ErrNoChange
 )
+
+// OpEntry is an operation record with the key and revision it was read or written at.
+type OpEntry = kvstore.Entry[OpRecord]
