@@ -120,9 +120,7 @@ services:
 $(for s in $icp_services; do echo "  $s: {environment: *fake}"; done)
 EOF
 
-say "deploy/build.sh, docker-compose build"
-long deploy/build.sh >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "deploy/build.sh"; }
-long dc build -q >"$work/images.log" 2>&1 || { cat "$work/images.log" >&2; fail "docker-compose build"; }
+build_images
 long go build -o "$work/fleetbackup" ./cmd/fleetbackup
 fb="$work/fleetbackup"
 wall_build=$(since "$t0")

@@ -65,3 +65,32 @@ pick_ports() {
 	done
 	export NATS_HOST_PORT_1=$base NATS_HOST_PORT_2=$((base + 1)) NATS_HOST_PORT_3=$((base + 2))
 }
+
+# build_images: the static binaries (deploy/build.sh) and the images of the default profile
+# (services without profiles), which must all exist locally once built, or docker-compose up
+# would try to pull one; sets images. The versions these tags had before, now untagged, are
+# removed (rmi keeps any still in use).
+build_images() {
+	say "deploy/build.sh"
+	long deploy/build.sh >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "deploy/build.sh"; }
+	images=$(dc config | awk '
+		/^[^ ]/ { in_services = ($0 == "services:"); next }
+		!in_services { next }
+		/^  [^ ]/ { if (name != "" && !profiled) print image; name = $1; image = "-"; profiled = 0; next }
+		/^    image:/ { image = $2 }
+		/^    profiles:/ { profiled = 1 }
+		END { if (name != "" && !profiled) print image }' | sort -u)
+	[ -n "$images" ] || fail "no images found in docker-compose config"
+	local previous id image
+	previous=$(docker image inspect -f '{{.Id}}' $images 2>/dev/null || true)
+	say "docker-compose build"
+	long dc build -q >"$work/images.log" 2>&1 || { cat "$work/images.log" >&2; fail "docker-compose build"; }
+	for image in $images; do
+		[ "$image" != "-" ] || fail "a service of the default profile has no image name"
+		docker image inspect "$image" >/dev/null 2>&1 || fail "image $image was not built locally"
+	done
+	for id in $previous; do
+		[ -n "$(docker image inspect -f '{{join .RepoTags ""}}' "$id" 2>/dev/null)" ] ||
+			docker rmi "$id" >/dev/null 2>&1 || true
+	done
+}

@@ -45,32 +45,8 @@ pick_ports
 nats_url="nats://127.0.0.1:$NATS_HOST_PORT_1,nats://127.0.0.1:$NATS_HOST_PORT_2,nats://127.0.0.1:$NATS_HOST_PORT_3"
 
 # --- 1. Build: binaries, images, the CLI and the leader probe. Nothing is pulled. -------------
-say "deploy/build.sh"
-long deploy/build.sh >"$work/build.log" 2>&1 ||
-	{ cat "$work/build.log" >&2; fail "deploy/build.sh"; }
-# The images of the default profile (services without profiles): every one must exist locally
-# once built, or docker-compose up would try to pull it.
-images=$(dc config | awk '
-	/^[^ ]/ { in_services = ($0 == "services:"); next }
-	!in_services { next }
-	/^  [^ ]/ { if (name != "" && !profiled) print image; name = $1; image = "-"; profiled = 0; next }
-	/^    image:/ { image = $2 }
-	/^    profiles:/ { profiled = 1 }
-	END { if (name != "" && !profiled) print image }' | sort -u)
-[ -n "$images" ] || fail "no images found in docker-compose config"
-previous=$(docker image inspect -f '{{.Id}}' $images 2>/dev/null || true)
-say "docker-compose build"
-long dc build -q >"$work/images.log" 2>&1 || { cat "$work/images.log" >&2; fail "docker-compose build"; }
-for image in $images; do
-	[ "$image" != "-" ] || fail "a service of the default profile has no image name"
-	docker image inspect "$image" >/dev/null 2>&1 || fail "image $image was not built locally"
-done
+build_images
 say "images built locally: $(echo $images)"
-# The versions these tags had before, now untagged, are garbage (rmi keeps any still in use).
-for id in $previous; do
-	[ -n "$(docker image inspect -f '{{join .RepoTags ""}}' "$id" 2>/dev/null)" ] ||
-		docker rmi "$id" >/dev/null 2>&1 || true
-done
 long go build -o "$work/fleetbackup" ./cmd/fleetbackup
 long env GOWORK=off go build -C "$here/jsleader" -o "$work/jsleader" .
 fb() { "$work/fleetbackup" "$@"; }

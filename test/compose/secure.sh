@@ -82,27 +82,7 @@ say "credentials in $FLEETBACKUP_AUTH_OUT ($(since "$t0")s); server's and servic
 
 # --- 2. Build: binaries, images, the CLI. Nothing is pulled. ------------------------------------
 t0=$(date +%s.%N)
-say "deploy/build.sh"
-long deploy/build.sh >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "deploy/build.sh"; }
-images=$(dc config | awk '
-	/^[^ ]/ { in_services = ($0 == "services:"); next }
-	!in_services { next }
-	/^  [^ ]/ { if (name != "" && !profiled) print image; name = $1; image = "-"; profiled = 0; next }
-	/^    image:/ { image = $2 }
-	/^    profiles:/ { profiled = 1 }
-	END { if (name != "" && !profiled) print image }' | sort -u)
-[ -n "$images" ] || fail "no images found in docker-compose config"
-previous=$(docker image inspect -f '{{.Id}}' $images 2>/dev/null || true)
-say "docker-compose build"
-long dc build -q >"$work/images.log" 2>&1 || { cat "$work/images.log" >&2; fail "docker-compose build"; }
-for image in $images; do
-	[ "$image" != "-" ] || fail "a service of the default profile has no image name"
-	docker image inspect "$image" >/dev/null 2>&1 || fail "image $image was not built locally"
-done
-for id in $previous; do
-	[ -n "$(docker image inspect -f '{{join .RepoTags ""}}' "$id" 2>/dev/null)" ] ||
-		docker rmi "$id" >/dev/null 2>&1 || true
-done
+build_images
 long go build -o "$work/fleetbackup" ./cmd/fleetbackup
 wall_build=$(since "$t0")
 say "built in ${wall_build}s: $(echo $images)"
