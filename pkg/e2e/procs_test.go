@@ -45,17 +45,7 @@ type proc struct {
 
 func newCluster(t *testing.T, fleet *embeddedtest.Fleet, simArgs ...string) *cluster {
 	t.Helper()
-	bins := serviceBinaries(t)
-	srv, err := bus.StartEmbedded(bus.EmbeddedConfig{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	c := &cluster{t: t, bins: bins, url: srv.ClientURL(), backupRoot: filepath.Join(t.TempDir(), "backups"),
-		fleet: fleet, simArgs: simArgs, lease: 2 * time.Second, logs: t.TempDir(), procs: map[string][]*proc{}}
-	c.store = c.connect()
-	t.Cleanup(c.stopAll)
-	return c
+	return newClusterWithLease(t, fleet, 2*time.Second, simArgs...)
 }
 
 func (c *cluster) connect() *runstore.Store {
