@@ -77,21 +77,21 @@ func containStart(ctx context.Context, w *opworker.Worker, run runs.Record, rp *
 	case opworker.Busy:
 		return &errInFlight{op: rec.Op.OperationID, until: time.UnixMilli(rec.Claim.LeaseUntil)}
 	}
-	if err := w.Env.MoveCount(ctx, run.RunID, rec.Op.Kind, from, journal.StatePending); err != nil {
+	if err := w.Env.MoveCount(ctx, run, rec.Op.Kind, from, journal.StatePending); err != nil {
 		return err
 	}
 	j := w.NewJob(run, rp, rec, from)
 	if err := executor.EnsureRunning(ctx, w.Env.Exec, w.Env.Retry, *rec.Op.TargetCanisterID); err != nil {
 		r := run.Journal.FailedReceipt(rec.Op, w.Env.MarkerPtr(), "containment: "+err.Error())
 		if rerr := w.Record(ctx, j, r); rerr == nil {
-			_ = w.Env.MoveCount(ctx, run.RunID, rec.Op.Kind, journal.StatePending, journal.StateFailed)
+			_ = w.Env.MoveCount(ctx, run, rec.Op.Kind, journal.StatePending, journal.StateFailed)
 		}
 		return err
 	}
 	if err := w.Record(ctx, j, run.Journal.CompletedReceipt(rec.Op, w.Env.MarkerPtr())); err != nil {
 		return err
 	}
-	if err := w.Env.MoveCount(ctx, run.RunID, rec.Op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
+	if err := w.Env.MoveCount(ctx, run, rec.Op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
 		return err
 	}
 	// Hand completion on like any start, so that a retry finds its parent's start and the

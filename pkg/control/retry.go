@@ -79,7 +79,7 @@ func (p *Controller) prepareRetry(ctx context.Context, run runs.Record, stored *
 		}
 		return run, nil
 	}
-	return run, reopen.ResetFailed(ctx, p.Env, run.RunID, recs)
+	return run, reopen.ResetFailed(ctx, p.Env, run, recs)
 }
 
 // relockAndRepublish locks a reopened run's canisters and republishes its ready operations.

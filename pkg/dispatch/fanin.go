@@ -5,7 +5,7 @@ package dispatch
 // record with one bit per shard that a shard marks once all its predecessors are done. Each
 // record is rewritten by at most BarrierFanIn writers, so a barrier costs O(N) bytes in all
 // instead of N rewrites of an N-bit record, and no record is every operation's hot key.
-const BarrierFanIn = 64
+const BarrierFanIn = 16
 
 // BarrierShards is the number of shard records of a barrier waiting for need predecessors; 1
 // means the barrier is a single record (no tree).

@@ -64,7 +64,7 @@ func (w *Worker) run(ctx context.Context, msg jetstream.Msg, j *Job) error {
 		func(c context.Context) error { return w.keepLease(c, j, log) },
 		func(err error) { cancel(err) })
 	defer stop()
-	if err := w.Env.MoveCount(ctx, j.Run.RunID, op.Kind, j.From, journal.StatePending); err != nil {
+	if err := w.Env.MoveCount(ctx, j.Run, op.Kind, j.From, journal.StatePending); err != nil {
 		_ = w.Release(context.WithoutCancel(ctx), j.Run.RunID, op.Sequence, j.Attempt())
 		return worker.Later(err)
 	}

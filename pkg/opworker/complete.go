@@ -23,7 +23,7 @@ func (w *Worker) complete(ctx context.Context, j *Job, r journal.Receipt) error 
 	if w.executed != nil {
 		w.executed(j.Run.RunID, op.Sequence, w.id)
 	}
-	if err := w.Env.MoveCount(ctx, j.Run.RunID, op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
+	if err := w.Env.MoveCount(ctx, j.Run, op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
 		return err
 	}
 	if f, ok := w.effects[op.Kind].(Finisher); ok {
@@ -40,7 +40,7 @@ func (w *Worker) fail(ctx context.Context, j *Job, cause error) error {
 		ended(ctx, string(op.Kind), OutcomeHandedBack)
 		return keepIfLost(err, w.Env.LeaseFor(op.Kind))
 	}
-	if err := w.Env.MoveCount(ctx, j.Run.RunID, op.Kind, journal.StatePending, journal.StateFailed); err != nil {
+	if err := w.Env.MoveCount(ctx, j.Run, op.Kind, journal.StatePending, journal.StateFailed); err != nil {
 		return err
 	}
 	return w.Env.FailRun(ctx, j.Run.RunID, fmt.Errorf("%s failed: %w", op.OperationID, cause), runs.IsManagement(op.Kind))

@@ -10,14 +10,14 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
-// ResetFailed moves every failed operation of recs back to ready, with its count.
-func ResetFailed(ctx context.Context, env *runenv.Env, runID string, recs []runstore.OpRecord) error {
+// ResetFailed moves every failed operation of run (recs) back to ready, with its count.
+func ResetFailed(ctx context.Context, env *runenv.Env, run runs.Record, recs []runstore.OpRecord) error {
 	for seq, r := range recs {
 		if r.Op.State != journal.StateFailed {
 			continue
 		}
 		changed := false
-		_, err := env.Store.Ops.Update(ctx, runstore.OpKey(runID, seq), func(o *runstore.OpRecord) error {
+		_, err := env.Store.Ops.Update(ctx, runstore.OpKey(run.RunID, seq), func(o *runstore.OpRecord) error {
 			if changed = o.Op.State == journal.StateFailed; !changed {
 				return runstore.ErrNoChange
 			}
@@ -30,7 +30,7 @@ func ResetFailed(ctx context.Context, env *runenv.Env, runID string, recs []runs
 		if !changed {
 			continue
 		}
-		if err := env.MoveCount(ctx, runID, r.Op.Kind, journal.StateFailed, journal.StateReady); err != nil {
+		if err := env.MoveCount(ctx, run, r.Op.Kind, journal.StateFailed, journal.StateReady); err != nil {
 			return err
 		}
 	}

@@ -10,57 +10,69 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
-// countFlushDelay is how long count moves that restart_required does not depend on wait to be
-// written together: the run record is every operation's shared key, so writing each move on
-// its own serialises the whole pipeline on it (issue 12).
+// countFlushDelay is how long buffered count moves wait to be written together: the run
+// record is every operation's shared key, so writing each move on its own serialises the
+// whole pipeline on it (issue 12).
 const countFlushDelay = 100 * time.Millisecond
 
-// countBuffer holds count moves per run until they are flushed in one compare-and-swap.
+// countKey is what buffered moves are grouped by: a run and the counts epoch they were made in.
+type countKey struct {
+	runID string
+	epoch int
+}
+
+// countBuffer holds count moves per run and epoch until they are flushed in one compare-and-swap.
 type countBuffer struct {
 	mu      sync.Mutex
-	pending map[string]*journal.Counts
+	pending map[countKey]*journal.Counts
 	timer   *time.Timer
 }
 
-// MoveCount records one operation's transition in the run record's counts. A move that can
-// change restart_required (a stop into or out of completed, a start into or out of done) is
+// MoveCount records one operation's transition in the counts of run, the caller's latest view
+// of the run record. A move that can turn restart_required from false to true (the run's first
+// completed stop as the view shows it; a stop out of completed or a start out of done) is
 // written at once, in its own compare-and-swap, so that a run never looks settled while a
-// canister it stopped may still be stopped. Every other move is buffered and written with the
-// moves made in the next countFlushDelay: the record's other counters may lag that long (or,
-// if the process dies first, until the run is recounted at retry or completion); `watch`
-// tallies operations from their own records and does not need them.
-func (e *Env) MoveCount(ctx context.Context, runID string, kind plan.OperationKind, from, to journal.State) error {
+// canister it stopped may be stopped. Every other move is buffered and written with the moves
+// made in the next countFlushDelay: a start's completion among them, which may only keep
+// restart_required true a little longer. The counts may lag that long (or, if the process
+// dies first, until the run is recounted at retry, completion or containment's end); `watch`
+// tallies operations from their own records and does not need them. Buffered moves name the
+// view's counts epoch and are dropped on a record recounted since (runs.CountDelta), which
+// already holds them.
+func (e *Env) MoveCount(ctx context.Context, run runs.Record, kind plan.OperationKind, from, to journal.State) error {
 	if from == to {
 		return nil
 	}
-	if restartRelevant(kind, from, to) {
-		_, err := e.ApplyIfAllowed(ctx, runID, runs.Count{Kind: kind, From: from, To: to})
+	if writeAtOnce(run.Counts, kind, from, to) {
+		_, err := e.ApplyIfAllowed(ctx, run.RunID, runs.Count{Kind: kind, From: from, To: to})
 		return err
 	}
-	e.counts.add(runID, kind, from, to, e.FlushCounts)
+	e.counts.add(countKey{run.RunID, run.CountsEpoch}, kind, from, to, e.FlushCounts)
 	return nil
 }
 
-func restartRelevant(kind plan.OperationKind, from, to journal.State) bool {
+// writeAtOnce reports whether a move may make restart_required true on counts c: buffering it
+// could leave the run looking as if no canister needed restarting while one is stopped.
+func writeAtOnce(c journal.Counts, kind plan.OperationKind, from, to journal.State) bool {
 	switch kind {
 	case plan.KindStop:
-		return from == journal.StateCompleted || to == journal.StateCompleted
+		return from == journal.StateCompleted || (to == journal.StateCompleted && c.StopsCompleted == 0)
 	case plan.KindStart:
-		return from.Done() != to.Done()
+		return from.Done() && !to.Done()
 	}
 	return false
 }
 
-func (b *countBuffer) add(runID string, kind plan.OperationKind, from, to journal.State, flush func()) {
+func (b *countBuffer) add(k countKey, kind plan.OperationKind, from, to journal.State, flush func()) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.pending == nil {
-		b.pending = map[string]*journal.Counts{}
+		b.pending = map[countKey]*journal.Counts{}
 	}
-	d := b.pending[runID]
+	d := b.pending[k]
 	if d == nil {
 		d = &journal.Counts{}
-		b.pending[runID] = d
+		b.pending[k] = d
 	}
 	d.Apply(kind, from, to)
 	if b.timer == nil {
@@ -68,7 +80,7 @@ func (b *countBuffer) add(runID string, kind plan.OperationKind, from, to journa
 	}
 }
 
-func (b *countBuffer) take() map[string]*journal.Counts {
+func (b *countBuffer) take() map[countKey]*journal.Counts {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	out := b.pending
@@ -76,14 +88,14 @@ func (b *countBuffer) take() map[string]*journal.Counts {
 	return out
 }
 
-// FlushCounts writes every buffered count move, one compare-and-swap per run. A move a store
-// error keeps from being written is dropped with a warning: the run is recounted from its
-// operation records when it is retried or completed.
+// FlushCounts writes every buffered count move, one compare-and-swap per run and epoch. A
+// move a store error keeps from being written is dropped with a warning: the run is recounted
+// from its operation records when it is retried or completed.
 func (e *Env) FlushCounts() {
-	for runID, d := range e.counts.take() {
+	for k, d := range e.counts.take() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if _, err := e.ApplyIfAllowed(ctx, runID, runs.CountDelta{Delta: *d}); err != nil {
-			e.Logger().Warn("writing buffered count moves", "run_id", runID, "err", err)
+		if _, err := e.ApplyIfAllowed(ctx, k.runID, runs.CountDelta{Delta: *d, Epoch: k.epoch}); err != nil {
+			e.Logger().Warn("writing buffered count moves", "run_id", k.runID, "err", err)
 		}
 		cancel()
 	}

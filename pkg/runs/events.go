@@ -114,7 +114,8 @@ func (e Run) apply(r *Record) error {
 	if r.State != Preflight || !r.LocksHeld {
 		return refuse(r, e, "only a planned run holding its canisters starts")
 	}
-	r.State, r.Journal, r.Counts, r.TopologyHash = Running, e.Header, e.Counts, e.TopologyHash
+	r.State, r.Journal, r.TopologyHash = Running, e.Header, e.TopologyHash
+	r.setCounts(e.Counts)
 	return nil
 }
 

@@ -83,7 +83,7 @@ func (e Retry) apply(r *Record) error {
 		return refuse(r, e, "the run is still restarting its canisters; retry once containment is done")
 	}
 	if e.Counts != nil {
-		r.Counts = *e.Counts
+		r.setCounts(*e.Counts)
 	}
 	r.State, r.Error, r.Containment, r.LocksHeld = Running, nil, nil, false
 	r.AttentionRequired, r.NextAction = false, nil
@@ -118,7 +118,8 @@ func (e Complete) apply(r *Record) error {
 	if r.State != Running {
 		return refuse(r, e, "only a running run completes")
 	}
-	r.State, r.Counts = Completed, e.Counts
+	r.State = Completed
+	r.setCounts(e.Counts)
 	r.ManifestPath, r.BackupDir = &e.ManifestPath, &e.BackupDir
 	return nil
 }
@@ -138,7 +139,7 @@ func (e FinishContainment) apply(r *Record) error {
 		return refuse(r, e, "no containment under way")
 	}
 	if e.Counts != nil {
-		r.Counts = *e.Counts
+		r.setCounts(*e.Counts)
 	}
 	r.Containment = &Containment{State: ContainDone}
 	if e.Err != "" {
@@ -166,10 +167,14 @@ func (e Count) apply(r *Record) error {
 	return nil
 }
 
-// CountDelta adds several operations' moves to the run's counts at once (buffered moves that
-// restart_required does not depend on). A completed run's counts are exact (recounted at
-// completion) and refuse it.
-type CountDelta struct{ Delta journal.Counts }
+// CountDelta adds several operations' moves to the run's counts at once (moves buffered by a
+// worker, see runenv.Env.MoveCount), made while the record's counts were of epoch Epoch. A
+// record recounted since (another epoch) already holds them and refuses the delta, as does a
+// completed run, whose counts are exact.
+type CountDelta struct {
+	Delta journal.Counts
+	Epoch int
+}
 
 // Name implements Event.
 func (CountDelta) Name() string { return "count-delta" }
@@ -177,6 +182,9 @@ func (CountDelta) Name() string { return "count-delta" }
 func (e CountDelta) apply(r *Record) error {
 	if in(r.State, Planning, Preflight, Queued, Rejected, Completed) {
 		return refuse(r, e, "")
+	}
+	if r.CountsEpoch != e.Epoch {
+		return refuse(r, e, "the counts were recounted since these moves")
 	}
 	r.Counts.AddDelta(e.Delta)
 	return nil
@@ -195,4 +203,10 @@ func (e Released) apply(r *Record) error {
 	}
 	r.LocksHeld = false
 	return nil
+}
+
+// setCounts sets the counts whole (a seed or a recount) and starts a new counts epoch.
+func (r *Record) setCounts(c journal.Counts) {
+	r.Counts = c
+	r.CountsEpoch++
 }

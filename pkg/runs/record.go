@@ -93,6 +93,11 @@ type Record struct {
 	Containment *Containment `json:"containment"`
 	// Retries counts retry and resume actions; republished messages carry it in their id.
 	Retries int `json:"retries"`
+	// CountsEpoch numbers the times Counts were set whole (seeded at start, recounted from the
+	// operation records at retry, completion and containment's end). A buffered count move
+	// names the epoch it was made in and is dropped on a record of another epoch, so that a
+	// move is never counted twice: once by a recount and again when its buffer is written.
+	CountsEpoch int `json:"counts_epoch"`
 	// LockEpoch numbers the run's attempts to lock its canisters; each lock names its epoch.
 	LockEpoch int `json:"lock_epoch"`
 	// LocksHeld is set once the run holds every target canister's lock (of LockEpoch) and

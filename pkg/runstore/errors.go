@@ -1,6 +1,9 @@
 package runstore
 
-import "github.com/fleetbackup/fleetbackup/pkg/kvstore"
+import (
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+)
 
 // The store's sentinels (package kvstore's, so that callers need not import it).
 var (
@@ -14,3 +17,6 @@ var (
 
 // OpEntry is an operation record with the key and revision it was read or written at.
 type OpEntry = kvstore.Entry[OpRecord]
+
+// RunEntry is a run record with the key and revision it was read or written at.
+type RunEntry = kvstore.Entry[runs.Record]
