@@ -186,6 +186,8 @@ func setupConsumer(ctx context.Context, js jetstream.JetStream, n Names, stream 
 		if err := cfg.agreeAckWait(n, &cc, cur.CachedInfo().Config.AckWait); err != nil {
 			return err
 		}
+		// The server cannot change it: a consumer keeps the one it was created with.
+		cc.MaxWaiting = cur.CachedInfo().Config.MaxWaiting
 	} else if !errors.Is(err, jetstream.ErrConsumerNotFound) {
 		return fmt.Errorf("reading consumer %s: %w", cc.Durable, err)
 	}
@@ -195,6 +197,11 @@ func setupConsumer(ctx context.Context, js jetstream.JetStream, n Names, stream 
 	return nil
 }
 
+// maxWaiting is how many pull requests a consumer holds at once. Every slot of every instance
+// of a service waits on one (package worker), so the server's default, 512, would refuse some of
+// a fleet-sized snapshotter's slots (--concurrency, or many instances) with "Exceeded MaxWaiting".
+const maxWaiting = 4096
+
 func consumerConfig(n Names, name string, subjects []string, cfg SetupConfig) jetstream.ConsumerConfig {
 	return jetstream.ConsumerConfig{
 		Durable:        name,
@@ -202,6 +209,7 @@ func consumerConfig(n Names, name string, subjects []string, cfg SetupConfig) je
 		AckPolicy:      jetstream.AckExplicitPolicy,
 		AckWait:        cfg.ackWaitFor(n, subjects),
 		MaxAckPending:  1000,
+		MaxWaiting:     maxWaiting,
 		MaxDeliver:     cfg.MaxDeliver,
 		Replicas:       cfg.Replicas,
 	}

@@ -57,6 +57,22 @@ func TestSetupUpdatesInPlace(t *testing.T) {
 		t.Fatalf("Setup again with the default MaxDeliver: %v", err)
 	}
 	checkConsumers(t, js, n, bus.DefaultMaxDeliver)
+	// The planner's consumer was created by the old installation with the server's default
+	// MaxWaiting, which the server cannot change: Setup keeps it instead of failing.
+	if got := consumerInfo(t, js, n.RequestStream(), bus.ConsumerPlanner).Config.MaxWaiting; got != 512 {
+		t.Errorf("the old planner consumer's MaxWaiting is %d, want the 512 it was created with", got)
+	}
+}
+
+// New consumers hold a pull request for every slot of a fleet-sized snapshotter (1,000 slots
+// and more), not the server's default 512.
+func TestSetupConsumersWaitForManySlots(t *testing.T) {
+	js, n := bustest.Installation(t)
+	for name := range n.ConsumerSubjects() {
+		if got := consumerInfo(t, js, n.OpStream(), name).Config.MaxWaiting; got < 1024 {
+			t.Errorf("consumer %s holds %d pull requests, want at least 1,024", name, got)
+		}
+	}
 }
 
 // checkConsumers checks every consumer's MaxDeliver and the request stream's subjects.

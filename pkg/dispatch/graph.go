@@ -114,3 +114,14 @@ func buildStrict(p *plan.Plan) *Graph {
 	g.findInitial(p)
 	return g
 }
+
+// GatedBy reports the barrier that is operation n's only predecessor, when n has exactly one
+// predecessor and it is a barrier (every snapshot, a leaf's start, every download). Such an
+// operation is ready exactly when its barrier has passed, so the barrier's fan-out does not
+// mark its record: it only publishes it, and the operation's claim reads the barrier instead.
+func (g *Graph) GatedBy(n int) (int, bool) {
+	if n < 0 || n >= g.Ops || len(g.preds[n]) != 1 || !g.IsBarrier(g.preds[n][0]) {
+		return 0, false
+	}
+	return g.preds[n][0], true
+}

@@ -141,3 +141,33 @@ func TestDepsMarkIdempotent(t *testing.T) {
 		t.Fatal("a node without predecessors must be satisfied")
 	}
 }
+
+// An operation is gated by a barrier exactly when that barrier is its only predecessor: every
+// snapshot, a leaf's start and every download; not a start with children, a stop or a verify.
+func TestGatedBy(t *testing.T) {
+	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2, 2}})
+	hub, mid, leaf := entries[1].Pid, entries[2].Pid, entries[4].Pid
+	p := buildPlan(t, entries, hub)
+	g := Build(p, Parallel)
+	for id, want := range map[string]string{
+		"snapshot-" + hub: BarrierStopped, "snapshot-" + leaf: BarrierStopped,
+		"start-" + leaf: BarrierSnapshotted, "download-" + mid: BarrierStarted,
+		"start-" + mid: "", "stop-" + leaf: "", "stop-" + hub: "", "verify-" + leaf: "", "finalize-manifest": "",
+	} {
+		b, gated := g.GatedBy(seqOf(t, p, id))
+		if got := ""; gated {
+			got = g.BarrierName(b)
+			if got != want {
+				t.Errorf("%s is gated by %q, want %q", id, got, want)
+			}
+		} else if want != "" {
+			t.Errorf("%s is not gated, want gated by %s", id, want)
+		}
+	}
+	if _, gated := g.GatedBy(g.Ops); gated {
+		t.Error("a barrier is gated")
+	}
+	if _, gated := Build(p, Strict).GatedBy(seqOf(t, p, "snapshot-"+leaf)); gated {
+		t.Error("an operation of a strict run is gated")
+	}
+}

@@ -10,7 +10,7 @@ import (
 // fanOutWorkers is how many successors of one node are marked at once.
 const fanOutWorkers = 16
 
-// markAll marks every edge of edges with fanOutWorkers goroutines. After the first error no
+// markAll passes completion along every edge of edges with fanOutWorkers goroutines. After the first error no
 // new mark starts; the error is returned once the marks under way have ended.
 func (h Publisher) markAll(ctx context.Context, runID string, g *dispatch.Graph, edges []dispatch.Edge) error {
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -20,7 +20,7 @@ func (h Publisher) markAll(ctx context.Context, runID string, g *dispatch.Graph,
 	for range fanOutWorkers {
 		wg.Go(func() {
 			for e := range next {
-				if err := h.mark(ctx, runID, g, e); err != nil {
+				if err := h.pass(ctx, runID, g, e); err != nil {
 					cancel(err)
 				}
 			}

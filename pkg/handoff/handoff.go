@@ -31,7 +31,8 @@ type Publisher struct {
 	Gen int
 }
 
-// Propagate marks node n done in each of its successors. A node with many successors (a
+// Propagate marks node n done in each of its successors, or for a barrier's gated successors
+// publishes them (gate.go). A node with many successors (a
 // barrier passing N operations on) marks them fanOutWorkers at a time: each mark is a
 // compare-and-swap and a publish, whose round trips would otherwise add up along the critical
 // path of downtime (every snapshot waits for the stopped barrier's fan-out, every start for
@@ -41,7 +42,7 @@ func (h Publisher) Propagate(ctx context.Context, runID string, g *dispatch.Grap
 	succ := g.Successors(n)
 	if len(succ) <= fanOutWorkers {
 		for _, e := range succ {
-			if err := h.mark(ctx, runID, g, e); err != nil {
+			if err := h.pass(ctx, runID, g, e); err != nil {
 				return err
 			}
 		}

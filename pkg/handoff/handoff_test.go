@@ -163,9 +163,16 @@ func TestBarrierPassesOnce(t *testing.T) {
 	if b := get(t, f.store.Barriers, stoppedKey); !b.Passed || !b.Deps.Satisfied() {
 		t.Fatalf("stopped barrier after every stop = %+v, want satisfied and passed", b)
 	}
+	published, _ := f.published(t)
 	for _, s := range f.seqs(t, "snapshot-hub", "snapshot-c1", "snapshot-c2") {
-		if rec := get(t, f.store.Ops, runstore.OpKey(runID, s)); !rec.Dispatched || !rec.Deps.Satisfied() {
-			t.Errorf("snapshot %d after the barrier: %+v, want dispatched", s, rec)
+		// A gated operation is published, its record left as seeded: its claim reads the gate.
+		rec := get(t, f.store.Ops, runstore.OpKey(runID, s))
+		open, err := Ready(t.Context(), f.store, runID, f.g, s, rec.Deps)
+		if err != nil || !open || rec.Dispatched || rec.Deps.Count() != 0 {
+			t.Errorf("snapshot %d after the barrier: %+v, gate open %v (%v); want open, record unmarked", s, rec, open, err)
+		}
+		if n := count(published, s); n != 1 {
+			t.Errorf("snapshot %d published %d times, want once", s, n)
 		}
 		// A worker claimed it: a republish would now carry a new message id.
 		update(t, f.store.Ops, runstore.OpKey(runID, s), func(r *runstore.OpRecord) { r.Attempts++ })
@@ -227,4 +234,14 @@ func TestReleaseTwicePublishesOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+func count(xs []int, x int) int {
+	n := 0
+	for _, v := range xs {
+		if v == x {
+			n++
+		}
+	}
+	return n
 }

@@ -3,7 +3,9 @@ package opworker
 import (
 	"context"
 	"errors"
+	"time"
 
+	"github.com/fleetbackup/fleetbackup/pkg/handoff"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
@@ -42,19 +44,12 @@ func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 	now := w.Env.Now()
 	rec, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(run.RunID, seq), func(r *runstore.OpRecord) error {
 		from, v, takeover = r.Op.State, NotReady, false
-		switch {
-		case r.Op.State.Done():
-			v = AlreadyDone
+		if v = w.verdict(r, run, seq, ignoreDeps, now); v != Claimed {
 			return runstore.ErrNoChange
-		case r.Op.State == journal.StateFailed && !ignoreDeps:
-			v = AlreadyFailed
-			return runstore.ErrNoChange
-		case !r.Deps.Satisfied() && !ignoreDeps:
-			return runstore.ErrNoChange
-		case r.Op.State == journal.StatePending && r.Claim != nil && r.Claim.LeaseUntil > now.UnixMilli() &&
-			!w.abandoned(r.Claim, run.RunID, seq):
-			v = Busy
-			return runstore.ErrNoChange
+		}
+		if err := w.openGate(ctx, r, run, seq, ignoreDeps); err != nil {
+			v = NotReady
+			return err
 		}
 		if r.Op.State != journal.StatePending { // a takeover keeps the journal's pending state
 			if err := journal.ClaimOp(&r.Op, run.Journal.PreflightAccepted, w.Env.MarkerPtr()); err != nil {
@@ -75,6 +70,52 @@ func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 		o.LeaseTakenOver(string(rec.Value.Op.Kind))
 	}
 	return rec, from, v, err
+}
+
+// verdict decides on a freshly read record whether this worker may claim it (Claimed) or why
+// not. An operation whose dependencies are not all marked may still be ready: see openGate.
+func (w *Worker) verdict(r *runstore.OpRecord, run runs.Record, seq int, ignoreDeps bool, now time.Time) Verdict {
+	switch {
+	case r.Op.State.Done():
+		return AlreadyDone
+	case r.Op.State == journal.StateFailed && !ignoreDeps:
+		return AlreadyFailed
+	case r.Op.State == journal.StatePending && r.Claim != nil && r.Claim.LeaseUntil > now.UnixMilli() &&
+		!w.abandoned(r.Claim, run.RunID, seq):
+		return Busy
+	}
+	return Claimed
+}
+
+// openGate makes sure a claimed operation's dependencies are met: all marked, or (a gated
+// operation, package handoff's gate.go) its barrier passed, which marks its one slot in the
+// claim's own write. runstore.ErrNoChange when they are not met.
+func (w *Worker) openGate(ctx context.Context, r *runstore.OpRecord, run runs.Record, seq int, ignoreDeps bool) error {
+	if ignoreDeps || r.Deps.Satisfied() {
+		return nil
+	}
+	open, err := w.gateOpen(ctx, run, seq)
+	if err != nil {
+		return err
+	}
+	if !open {
+		return runstore.ErrNoChange
+	}
+	r.Deps.Mark(0)
+	r.Dispatched = true
+	return nil
+}
+
+// gateOpen reports whether operation seq is gated by a barrier that has passed (package
+// handoff, gate.go). It is asked after every read of the operation's record, so that the
+// barrier is always read after the record the claim writes over: a retry that re-armed the run
+// in between changes that record and fails the compare-and-swap.
+func (w *Worker) gateOpen(ctx context.Context, run runs.Record, seq int) (bool, error) {
+	rp, err := w.plans.Get(ctx, w.Env.Store, run.RunID, run.Order)
+	if err != nil {
+		return false, err
+	}
+	return handoff.GateOpen(ctx, w.Env.Store, run.RunID, rp.Graph, seq)
 }
 
 // tookOver reports whether claiming over c takes an operation from another worker whose

@@ -38,19 +38,27 @@ func ResetFailed(ctx context.Context, env *runenv.Env, run runs.Record, recs []r
 }
 
 // Republish reads every operation after the run is running again (so that no hand-off in
-// between is missed) and sends each one that is not done and whose dependencies are met.
+// between is missed) and sends each one that is not done and whose dependencies are met (all
+// marked, or its gate open: package handoff's gate.go).
 func Republish(ctx context.Context, env *runenv.Env, run runs.Record) error {
-	stored, err := env.Store.LoadPlan(ctx, run.RunID)
+	rp, err := env.Store.LoadRunPlan(ctx, run.RunID, run.Order)
 	if err != nil {
 		return err
 	}
-	recs, err := env.Store.LoadOps(ctx, run.RunID, len(stored.Phases))
+	recs, err := env.Store.LoadOps(ctx, run.RunID, len(rp.Plan.Phases))
 	if err != nil {
 		return err
 	}
 	h := handoff.Publisher{Store: env.Store, Gen: run.Retries}
-	for _, r := range recs {
-		if r.Op.State.Done() || r.Op.Kind.IsPreflight() || !r.Deps.Satisfied() {
+	for seq, r := range recs {
+		if r.Op.State.Done() || r.Op.Kind.IsPreflight() {
+			continue
+		}
+		ready, err := handoff.Ready(ctx, env.Store, run.RunID, rp.Graph, seq, r.Deps)
+		if err != nil {
+			return err
+		}
+		if !ready {
 			continue
 		}
 		if err := h.Publish(ctx, run.RunID, r); err != nil {

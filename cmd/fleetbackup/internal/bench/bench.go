@@ -66,7 +66,7 @@ func sizesFor(quick bool) sizes {
 		return sizes{floorOps: 500, orchestration: []int{100}, downtime: []int{30, 100},
 			strictUpTo: 30, parallelOnly64Above: 30, artifactBytes: 8 << 20, restore: []int{30}, restoreOnly64Above: 1}
 	}
-	return sizes{floorOps: 2000, orchestration: []int{100, 1000, 10000}, downtime: []int{30, 100, 300},
+	return sizes{floorOps: 2000, orchestration: []int{100, 1000, 10000}, downtime: []int{30, 100, 300, 1000},
 		strictUpTo: 300, artifactBytes: 32 << 20, restore: []int{30, 100, 300}, restoreStrictUpTo: 30}
 }
 

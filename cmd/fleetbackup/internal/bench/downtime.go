@@ -45,9 +45,13 @@ type DowntimeRow struct {
 	Phases PhaseSpans `json:"phases"`
 }
 
+// eightSlotsUpTo is the largest selection also run with 8 slots (a minute and more above it).
+const eightSlotsUpTo = 300
+
 // downtimeCases are the runs of one size: strict with one snapshotter (when n is small enough
-// for strict), then parallel with 8 and 64 slots, and with at least n slots when that is more;
-// only parallel with 64 slots when n is above onlyAbove (if set), to keep --quick short.
+// for strict), then parallel with 8 slots (up to eightSlotsUpTo targets) and 64, and with at
+// least n slots when that is more; only parallel with 64 slots when n is above onlyAbove (if
+// set), to keep --quick short.
 func downtimeCases(n, strictUpTo, onlyAbove int) []DowntimeConfig {
 	if onlyAbove > 0 && n > onlyAbove {
 		return []DowntimeConfig{{Targets: n, Order: "parallel", SnapshotterInstances: 8}}
@@ -57,8 +61,10 @@ func downtimeCases(n, strictUpTo, onlyAbove int) []DowntimeConfig {
 		cases = append(cases, DowntimeConfig{Targets: n, Order: "strict", SnapshotterInstances: 1})
 	}
 	per := snapshotter.Stage.Concurrency
-	cases = append(cases, DowntimeConfig{Targets: n, Order: "parallel", SnapshotterInstances: 1},
-		DowntimeConfig{Targets: n, Order: "parallel", SnapshotterInstances: 8})
+	if n <= eightSlotsUpTo {
+		cases = append(cases, DowntimeConfig{Targets: n, Order: "parallel", SnapshotterInstances: 1})
+	}
+	cases = append(cases, DowntimeConfig{Targets: n, Order: "parallel", SnapshotterInstances: 8})
 	if all := (n + per - 1) / per; all > 8 {
 		cases = append(cases, DowntimeConfig{Targets: n, Order: "parallel", SnapshotterInstances: all})
 	}

@@ -1,0 +1,100 @@
+package opworker
+
+import (
+	"context"
+	"testing"
+
+	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
+	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/registry"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
+)
+
+// gatedFixture saves the plan of a subtree backup (a hub and two children) and seeds one
+// snapshot's record (ready, its one slot unmarked) and the stopped barrier's root, nothing done.
+func gatedFixture(t *testing.T, store *runstore.Store, runID string) (run runs.Record, snapshot int, g *dispatch.Graph) {
+	t.Helper()
+	ctx := context.Background()
+	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2}})
+	hash, err := registry.TopologyHash(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Build(plan.BuildInput{
+		PlanID: "plan-g", RunID: runID, Fleet: "f", Network: "local", RootCanisterID: entries[0].Pid,
+		SelectedCanisterID: &entries[1].Pid, Scope: plan.ScopeSubtree, IncludeDescendants: true,
+		TopologyHash: hash, Registry: entries,
+		Control:      plan.ControlAuthority{Source: plan.ControlSource{Kind: plan.ControlOperatorController}, Evidence: plan.EvidenceProven},
+		SnapshotRead: plan.SnapshotReadAuthority{Source: plan.ReadOperatorController, Evidence: plan.EvidenceProven},
+		Quiescence:   plan.QuiescenceCrashConsistent, IdentityMode: plan.IdentityRelocatable,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SavePlan(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	g = dispatch.Build(p, dispatch.Parallel)
+	snapshot = -1
+	for seq, ph := range p.Phases {
+		if _, gated := g.GatedBy(seq); gated && ph.Kind == plan.KindCreateSnapshot && snapshot < 0 {
+			snapshot = seq
+		}
+	}
+	op := journal.NewOperation(p.Phases[snapshot])
+	if err := journal.AcceptOp(&op, nil); err != nil {
+		t.Fatal(err)
+	}
+	rec := runstore.OpRecord{RunID: runID, Op: op, Deps: dispatch.NewDeps(1), Receipts: []runstore.StoredReceipt{}}
+	if _, err := store.Ops.Create(ctx, runstore.OpKey(runID, snapshot), rec); err != nil {
+		t.Fatal(err)
+	}
+	barrier, _ := g.GatedBy(snapshot)
+	root := runstore.BarrierRecord{RunID: runID, Name: g.BarrierName(barrier), Deps: dispatch.NewDeps(g.Need(barrier))}
+	if _, err := store.Barriers.Create(ctx, runstore.BarrierKey(runID, root.Name), root); err != nil {
+		t.Fatal(err)
+	}
+	run = runs.Record{RunID: runID, Order: dispatch.Parallel, Journal: journal.Header{JournalVersion: 1, PlanID: "plan-g", RunID: runID, PreflightAccepted: true}}
+	return run, snapshot, g
+}
+
+// A gated snapshot (its barrier's fan-out publishes it without marking its record) is claimed
+// only once its barrier has passed, as the claim reads it: an early or forged message before
+// that leaves the record alone; after it, the claim's own write marks the slot.
+func TestGatedOperationClaimedOnlyAfterItsBarrier(t *testing.T) {
+	store := testStore(t)
+	ctx := context.Background()
+	run, snapshot, g := gatedFixture(t, store, "gated")
+	w := New(&runenv.Env{Store: store}, "snapshotter", nil)
+	key := runstore.OpKey(run.RunID, snapshot)
+	before, err := store.Ops.Get(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, v, err := w.Claim(ctx, run, snapshot, false); err != nil || v != NotReady {
+		t.Fatalf("claim before the barrier passed: %v, %v; want NotReady", v, err)
+	}
+	if after, _ := store.Ops.Get(ctx, key); after.Revision != before.Revision {
+		t.Fatalf("a claim refused at the gate wrote the record: %+v", after.Value)
+	}
+	barrier, _ := g.GatedBy(snapshot)
+	if _, err := store.Barriers.Update(ctx, runstore.BarrierKey(run.RunID, g.BarrierName(barrier)), func(b *runstore.BarrierRecord) error {
+		for slot := range b.Deps.Need {
+			b.Deps.Mark(slot)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rec, _, v, err := w.Claim(ctx, run, snapshot, false)
+	if err != nil || v != Claimed {
+		t.Fatalf("claim after the barrier passed: %v, %v; want Claimed", v, err)
+	}
+	if !rec.Deps.Satisfied() || !rec.Dispatched || rec.Claim == nil {
+		t.Fatalf("claimed record %+v: want its slot marked, dispatched and claimed", rec)
+	}
+}
