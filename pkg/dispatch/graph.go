@@ -50,6 +50,7 @@ type Graph struct {
 	preds    [][]int
 	succs    [][]Edge
 	initial  []int
+	kinds    []plan.OperationKind // of the operation nodes, by sequence
 }
 
 // Nodes is the number of nodes, operations and barriers.
@@ -80,8 +81,14 @@ func (g *Graph) link(from, to int) {
 	g.preds[to] = append(g.preds[to], from)
 }
 
+// Kind is the kind of operation n (not of a barrier).
+func (g *Graph) Kind(n int) plan.OperationKind { return g.kinds[n] }
+
+// findInitial lists the operations that wait for nothing and keeps every operation's kind.
 func (g *Graph) findInitial(p *plan.Plan) {
+	g.kinds = make([]plan.OperationKind, len(p.Phases))
 	for seq, ph := range p.Phases {
+		g.kinds[seq] = ph.Kind
 		if !ph.Kind.IsPreflight() && len(g.preds[seq]) == 0 {
 			g.initial = append(g.initial, seq)
 		}

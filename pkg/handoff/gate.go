@@ -37,20 +37,19 @@ func GateOpen(ctx context.Context, s *runstore.Store, runID string, g *dispatch.
 	return root.Value.Deps.Satisfied(), nil
 }
 
-// publishGated publishes a gated successor that is not done yet, as it stands.
-func (h Publisher) publishGated(ctx context.Context, runID string, seq int) error {
-	rec, err := h.Store.Ops.Get(ctx, runstore.OpKey(runID, seq))
-	if err != nil || rec.Value.Op.State.Done() {
-		return err
-	}
-	return h.Publish(ctx, runID, rec.Value)
+// publishGated publishes a gated successor as its first dispatch, without reading its record:
+// a barrier passes once per generation, so its gated successors have not been claimed unless
+// this is a repeat of the fan-out, whose messages (the same ids) the stream drops within its
+// duplicate window and the claim step ignores after it.
+func (h Publisher) publishGated(ctx context.Context, runID string, g *dispatch.Graph, seq int) error {
+	return h.publish(ctx, runID, g.Kind(seq), seq, 0)
 }
 
 // pass hands node e's predecessor's completion on to e.To: a publication for a gated
 // operation, a mark otherwise.
 func (h Publisher) pass(ctx context.Context, runID string, g *dispatch.Graph, e dispatch.Edge) error {
 	if _, gated := g.GatedBy(e.To); gated {
-		return h.publishGated(ctx, runID, e.To)
+		return h.publishGated(ctx, runID, g, e.To)
 	}
 	return h.mark(ctx, runID, g, e)
 }

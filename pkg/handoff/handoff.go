@@ -141,19 +141,22 @@ func (h Publisher) Release(ctx context.Context, runID string, seq int) error {
 // first dispatch. The id makes a repeat within the duplicate window a no-op; a later repeat is
 // ignored by the claim step.
 func (h Publisher) Publish(ctx context.Context, runID string, rec runstore.OpRecord) error {
-	gen := h.Gen
-	subject, err := SubjectFor(h.Store.Names, rec.Op.Kind)
+	return h.publish(ctx, runID, rec.Op.Kind, rec.Op.Sequence, rec.Attempts)
+}
+
+// publish sends operation seq of kind with the message id of its attempts so far.
+func (h Publisher) publish(ctx context.Context, runID string, kind plan.OperationKind, seq, attempts int) error {
+	subject, err := SubjectFor(h.Store.Names, kind)
 	if err != nil {
 		return err
 	}
-	body, _ := json.Marshal(Message{RunID: runID, Sequence: rec.Op.Sequence})
-	msgID := fmt.Sprintf("%s.%d.%d", runID, rec.Op.Sequence, rec.Attempts)
-	if gen > 0 {
-		msgID += fmt.Sprintf("-r%d", gen)
+	body, _ := json.Marshal(Message{RunID: runID, Sequence: seq})
+	msgID := fmt.Sprintf("%s.%d.%d", runID, seq, attempts)
+	if h.Gen > 0 {
+		msgID += fmt.Sprintf("-r%d", h.Gen)
 	}
-	_, err = h.Store.JS.Publish(ctx, subject, body, jetstream.WithMsgID(msgID))
-	if err != nil {
-		return fmt.Errorf("publishing %s: %w", rec.Op.OperationID, err)
+	if _, err = h.Store.JS.Publish(ctx, subject, body, jetstream.WithMsgID(msgID)); err != nil {
+		return fmt.Errorf("publishing operation %d of %s: %w", seq, runID, err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
@@ -18,6 +19,7 @@ import (
 func (w *Worker) act(ctx context.Context, msg jetstream.Msg, j *Job, v Verdict) error {
 	switch v {
 	case AlreadyDone:
+		defer w.handingOn(ctx, msg, j.Rec.Op.Kind)()
 		if f, ok := w.effects[j.Rec.Op.Kind].(Finisher); ok { // the run's end may not have been recorded
 			return worker.Later(f.Finish(ctx, j))
 		}
@@ -71,6 +73,7 @@ func (w *Worker) run(ctx context.Context, msg jetstream.Msg, j *Job) error {
 	started := time.Now()
 	receipt, err := w.effects[op.Kind].Execute(workCtx, j)
 	stop()
+	defer w.handingOn(ctx, msg, op.Kind)()
 	return w.settle(ctx, j, receipt, err, context.Cause(workCtx), time.Since(started), log)
 }
 
@@ -101,6 +104,15 @@ func (w *Worker) settle(ctx context.Context, j *Job, receipt journal.Receipt, er
 	}
 	log.Info("operation completed", "canister_id", deref(op.TargetCanisterID))
 	return worker.Later(w.complete(ctx, j, receipt))
+}
+
+// handingOn keeps msg in progress, without a lease (the claim is over or never was), while
+// its operation's receipt is recorded and completion handed on, until the returned function is
+// called: a barrier's fan-out to thousands of operations can outlast the consumer's ack wait
+// (the management lease for the snapshotter), and a message redelivered meanwhile would repeat
+// the whole fan-out.
+func (w *Worker) handingOn(ctx context.Context, msg jetstream.Msg, kind plan.OperationKind) func() {
+	return worker.KeepAlive(ctx, msg, w.Env.LeaseFor(kind)/3, nil, nil)
 }
 
 // keepLease renews the claim; only a claim that changed hands stops the work. Other renewal
