@@ -26,16 +26,8 @@ func newStore(t *testing.T) *runstore.Store {
 // seed plans a subtree backup of entries[1] in parallel order and seeds its records.
 func (f *fixture) seed(t *testing.T, entries []registry.Entry) {
 	t.Helper()
-	hash, err := registry.TopologyHash(entries)
-	must(t, err)
-	f.p, err = plan.Build(plan.BuildInput{
-		PlanID: "plan-1", RunID: runID, Fleet: "f", Network: "local", RootCanisterID: entries[0].Pid,
-		SelectedCanisterID: &entries[1].Pid, Scope: plan.ScopeSubtree, IncludeDescendants: true,
-		TopologyHash: hash, Registry: entries,
-		Control:      plan.ControlAuthority{Source: plan.ControlSource{Kind: plan.ControlOperatorController}, Evidence: plan.EvidenceProven},
-		SnapshotRead: plan.SnapshotReadAuthority{Source: plan.ReadOperatorController, Evidence: plan.EvidenceProven},
-		Quiescence:   plan.QuiescenceCrashConsistent, IdentityMode: plan.IdentityRelocatable,
-	})
+	var err error
+	f.p, err = fleetgen.SubtreePlan(entries, runID)
 	must(t, err)
 	j, err := journal.New(f.p)
 	must(t, err)

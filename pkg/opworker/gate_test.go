@@ -8,7 +8,6 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
-	"github.com/fleetbackup/fleetbackup/pkg/registry"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
@@ -19,19 +18,7 @@ import (
 func gatedFixture(t *testing.T, store *runstore.Store, runID string) (run runs.Record, snapshot int, g *dispatch.Graph) {
 	t.Helper()
 	ctx := context.Background()
-	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2}})
-	hash, err := registry.TopologyHash(entries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Build(plan.BuildInput{
-		PlanID: "plan-g", RunID: runID, Fleet: "f", Network: "local", RootCanisterID: entries[0].Pid,
-		SelectedCanisterID: &entries[1].Pid, Scope: plan.ScopeSubtree, IncludeDescendants: true,
-		TopologyHash: hash, Registry: entries,
-		Control:      plan.ControlAuthority{Source: plan.ControlSource{Kind: plan.ControlOperatorController}, Evidence: plan.EvidenceProven},
-		SnapshotRead: plan.SnapshotReadAuthority{Source: plan.ReadOperatorController, Evidence: plan.EvidenceProven},
-		Quiescence:   plan.QuiescenceCrashConsistent, IdentityMode: plan.IdentityRelocatable,
-	})
+	p, err := fleetgen.SubtreePlan(fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2}}), runID)
 	if err != nil {
 		t.Fatal(err)
 	}
