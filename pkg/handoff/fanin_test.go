@@ -10,6 +10,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/plan/plantest"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
@@ -27,7 +28,7 @@ func newStore(t *testing.T) *runstore.Store {
 func (f *fixture) seed(t *testing.T, entries []registry.Entry) {
 	t.Helper()
 	var err error
-	f.p, err = fleetgen.SubtreePlan(entries, runID)
+	f.p, err = plantest.SubtreePlan(entries, runID)
 	must(t, err)
 	j, err := journal.New(f.p)
 	must(t, err)

@@ -8,6 +8,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/plan/plantest"
 	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
@@ -18,7 +19,7 @@ import (
 func gatedFixture(t *testing.T, store *runstore.Store, runID string) (run runs.Record, snapshot int, g *dispatch.Graph) {
 	t.Helper()
 	ctx := context.Background()
-	p, err := fleetgen.SubtreePlan(fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2}}), runID)
+	p, err := plantest.SubtreePlan(fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2}}), runID)
 	if err != nil {
 		t.Fatal(err)
 	}

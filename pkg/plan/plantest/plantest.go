@@ -1,4 +1,6 @@
-package fleetgen
+// Package plantest builds plans for the tests of the packages that run them (the hand-off, the
+// workers).
+package plantest
 
 import (
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
