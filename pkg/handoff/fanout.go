@@ -10,8 +10,9 @@ import (
 // fanOutWorkers is how many successors of one node are marked at once.
 const fanOutWorkers = 16
 
-// markAll passes completion along every edge of edges with fanOutWorkers goroutines. After the first error no
-// new mark starts; the error is returned once the marks under way have ended.
+// markAll passes completion along every edge of edges with fanOutWorkers goroutines. After
+// the first error no new mark starts; the error is returned once the marks under way have
+// ended.
 func (h Publisher) markAll(ctx context.Context, runID string, g *dispatch.Graph, edges []dispatch.Edge) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -31,13 +31,13 @@ type Publisher struct {
 	Gen int
 }
 
-// Propagate marks node n done in each of its successors, or for a barrier's gated successors
-// publishes them (gate.go). A node with many successors (a
-// barrier passing N operations on) marks them fanOutWorkers at a time: each mark is a
-// compare-and-swap and a publish, whose round trips would otherwise add up along the critical
-// path of downtime (every snapshot waits for the stopped barrier's fan-out, every start for
-// the snapshotted one's). Marks are independent and idempotent, so their order is free; the
-// first error is returned once every started mark has ended.
+// Propagate marks node n done in each of its successors, or publishes a barrier's gated
+// successors (gate.go). A node with many successors (a barrier passing N operations on) passes
+// them on fanOutWorkers at a time: each is a compare-and-swap or a publish, whose round trips
+// would otherwise add up along the critical path of downtime (every snapshot waits for the
+// stopped barrier's fan-out, every start for the snapshotted one's). Marks are independent and
+// idempotent, so their order is free; the first error is returned once every started mark has
+// ended.
 func (h Publisher) Propagate(ctx context.Context, runID string, g *dispatch.Graph, n int) error {
 	succ := g.Successors(n)
 	if len(succ) <= fanOutWorkers {

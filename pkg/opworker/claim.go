@@ -44,12 +44,16 @@ func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 	now := w.Env.Now()
 	rec, err := w.Env.Store.Ops.Update(ctx, runstore.OpKey(run.RunID, seq), func(r *runstore.OpRecord) error {
 		from, v, takeover = r.Op.State, NotReady, false
-		if v = w.verdict(r, run, seq, ignoreDeps, now); v != Claimed {
+		if v = finished(r, ignoreDeps); v != Claimed {
 			return runstore.ErrNoChange
 		}
 		if err := w.openGate(ctx, r, run, seq, ignoreDeps); err != nil {
 			v = NotReady
 			return err
+		}
+		if w.busy(r, run, seq, now) {
+			v = Busy
+			return runstore.ErrNoChange
 		}
 		if r.Op.State != journal.StatePending { // a takeover keeps the journal's pending state
 			if err := journal.ClaimOp(&r.Op, run.Journal.PreflightAccepted, w.Env.MarkerPtr()); err != nil {
@@ -72,19 +76,23 @@ func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 	return rec, from, v, err
 }
 
-// verdict decides on a freshly read record whether this worker may claim it (Claimed) or why
-// not. An operation whose dependencies are not all marked may still be ready: see openGate.
-func (w *Worker) verdict(r *runstore.OpRecord, run runs.Record, seq int, ignoreDeps bool, now time.Time) Verdict {
+// finished is the verdict on an operation that is done (AlreadyDone) or failed (AlreadyFailed,
+// unless containment claims it whatever its state); Claimed otherwise, for the next checks:
+// its dependencies (openGate), then a live claim of someone else's (busy).
+func finished(r *runstore.OpRecord, ignoreDeps bool) Verdict {
 	switch {
 	case r.Op.State.Done():
 		return AlreadyDone
 	case r.Op.State == journal.StateFailed && !ignoreDeps:
 		return AlreadyFailed
-	case r.Op.State == journal.StatePending && r.Claim != nil && r.Claim.LeaseUntil > now.UnixMilli() &&
-		!w.abandoned(r.Claim, run.RunID, seq):
-		return Busy
 	}
 	return Claimed
+}
+
+// busy reports whether another attempt holds a live lease on the operation.
+func (w *Worker) busy(r *runstore.OpRecord, run runs.Record, seq int, now time.Time) bool {
+	return r.Op.State == journal.StatePending && r.Claim != nil && r.Claim.LeaseUntil > now.UnixMilli() &&
+		!w.abandoned(r.Claim, run.RunID, seq)
 }
 
 // openGate makes sure a claimed operation's dependencies are met: all marked, or (a gated
