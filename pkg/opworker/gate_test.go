@@ -2,6 +2,7 @@ package opworker
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
@@ -84,5 +85,46 @@ func TestGatedOperationClaimedOnlyAfterItsBarrier(t *testing.T) {
 	}
 	if !rec.Deps.Satisfied() || !rec.Dispatched || rec.Claim == nil {
 		t.Fatalf("claimed record %+v: want its slot marked, dispatched and claimed", rec)
+	}
+}
+
+// Two deliveries of one gated operation (the fan-out's message and a repeat of it) race to
+// claim it after its barrier passed: exactly one claims it; the other finds the winner's live
+// claim and backs off (Busy) without writing.
+func TestGatedOperationClaimedOnceWhenDeliveredTwice(t *testing.T) {
+	store := testStore(t)
+	ctx := context.Background()
+	run, snapshot, g := gatedFixture(t, store, "gated-twice")
+	barrier, _ := g.GatedBy(snapshot)
+	if _, err := store.Barriers.Update(ctx, runstore.BarrierKey(run.RunID, g.BarrierName(barrier)), func(b *runstore.BarrierRecord) error {
+		for slot := range b.Deps.Need {
+			b.Deps.Mark(slot)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	verdicts := make([]Verdict, 2)
+	var wg sync.WaitGroup
+	for i := range verdicts {
+		w := New(&runenv.Env{Store: store}, "snapshotter", nil)
+		wg.Go(func() {
+			_, _, v, err := w.Claim(ctx, run, snapshot, false)
+			if err != nil {
+				t.Error(err)
+			}
+			verdicts[i] = v
+		})
+	}
+	wg.Wait()
+	if (verdicts[0] == Claimed) == (verdicts[1] == Claimed) || (verdicts[0] != Busy && verdicts[1] != Busy) {
+		t.Fatalf("verdicts = %v, want one Claimed and one Busy", verdicts)
+	}
+	got, err := store.Ops.Get(ctx, runstore.OpKey(run.RunID, snapshot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Value.Attempts != 1 || got.Value.Claim == nil || !got.Value.Deps.Satisfied() {
+		t.Fatalf("record after the race = %+v, want one claim (attempt 1), its slot marked", got.Value)
 	}
 }
