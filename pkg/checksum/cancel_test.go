@@ -107,7 +107,7 @@ func TestHashAllCancelledOpensNothing(t *testing.T) {
 		name := fmt.Sprintf("gone-%02d", i)
 		files = append(files, file{rel: name, path: filepath.Join(dir, name)})
 	}
-	sums, err := hashAll(cancelled(), files)
+	sums, err := hashAll(cancelled(), files, 0)
 	if sums != nil {
 		t.Fatalf("hashAll returned sums %q with a cancelled context", sums)
 	}

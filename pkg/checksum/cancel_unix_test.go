@@ -23,7 +23,7 @@ func TestHashAllCancelWhileHashing(t *testing.T) {
 	defer cancel()
 	writer := feedFIFO(fifo, cancel)
 
-	sums, err := hashAll(ctx, files)
+	sums, err := hashAll(ctx, files, 0)
 	// Should the FIFO never have been opened for reading, unblock the writer's open.
 	if r, openErr := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); openErr == nil {
 		r.Close()

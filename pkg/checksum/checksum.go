@@ -76,6 +76,12 @@ func Path(path string) (string, error) {
 // PathContext returns the checksum of path: DirContext when path is a directory (following
 // symlinks), else FileContext. Once ctx is done it stops with an error wrapping ctx.Err().
 func PathContext(ctx context.Context, path string) (string, error) {
+	return PathWorkers(ctx, path, 0)
+}
+
+// PathWorkers is PathContext hashing at most workers files of a directory at once; zero or
+// less means GOMAXPROCS.
+func PathWorkers(ctx context.Context, path string, workers int) (string, error) {
 	if err := done(ctx); err != nil {
 		return "", &fs.PathError{Op: "checksum", Path: path, Err: err}
 	}
@@ -84,7 +90,7 @@ func PathContext(ctx context.Context, path string) (string, error) {
 		return "", err
 	}
 	if info.IsDir() {
-		return DirContext(ctx, path)
+		return dirWith(ctx, path, workers)
 	}
 	return FileContext(ctx, path)
 }

@@ -23,12 +23,17 @@ func Dir(path string) (string, error) {
 // stops, while walking (before each directory is read) or while hashing (before each file and
 // each buffer), with an error wrapping ctx.Err().
 func DirContext(ctx context.Context, path string) (string, error) {
+	return dirWith(ctx, path, 0)
+}
+
+// dirWith is DirContext hashing at most workers files at once (hashAll).
+func dirWith(ctx context.Context, path string, workers int) (string, error) {
 	files, err := collect(ctx, path)
 	if err != nil {
 		return "", err
 	}
 	slices.SortFunc(files, func(a, b file) int { return comparePaths(a.rel, b.rel) })
-	sums, err := hashAll(ctx, files)
+	sums, err := hashAll(ctx, files, workers)
 	if err != nil {
 		return "", err
 	}

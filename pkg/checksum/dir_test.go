@@ -113,8 +113,14 @@ func TestDirManyFilesConcurrently(t *testing.T) {
 		files = append(files, [2]string{filepath.ToSlash(name), content})
 	}
 	slices.SortFunc(files, func(a, b [2]string) int { return comparePaths(a[0], b[0]) })
-	if got, want := mustDir(t, root), feed(files...); got != want {
+	want := feed(files...)
+	if got := mustDir(t, root); got != want {
 		t.Fatalf("Dir = %s, recipe = %s", got, want)
+	}
+	for _, workers := range []int{1, 2, 64} {
+		if got, err := PathWorkers(context.Background(), root, workers); err != nil || got != want {
+			t.Fatalf("PathWorkers(%d) = %s, %v; recipe = %s", workers, got, err, want)
+		}
 	}
 }
 
@@ -126,10 +132,10 @@ func TestHashAllStopsOnError(t *testing.T) {
 	for range 20 {
 		files = append(files, file{rel: "good", path: good})
 	}
-	if _, err := hashAll(context.Background(), files); !errors.Is(err, os.ErrNotExist) {
+	if _, err := hashAll(context.Background(), files, 0); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("hashAll = %v, want not-exist", err)
 	}
-	sums, err := hashAll(context.Background(), files[:1])
+	sums, err := hashAll(context.Background(), files[:1], 1)
 	if err != nil || len(sums) != 1 || sums[0] != Bytes([]byte("x")) {
 		t.Fatalf("hashAll(good) = %v, %v", sums, err)
 	}

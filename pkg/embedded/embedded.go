@@ -33,6 +33,12 @@ type Config struct {
 	Log        *slog.Logger
 	// Instances of each service (downloaders and verifiers scale independently).
 	Instances map[string]int
+	// Slots is how many operations one instance of a service handles at once (the services'
+	// --concurrency); zero means the stage's default.
+	Slots map[string]int
+	// Held services are not started with the stack: Release starts their instances later (a
+	// benchmark lets work queue up for them first).
+	Held map[string]bool
 	// Env, when set, adjusts each service's environment (clock, retry policy, lease) before start.
 	Env func(*runenv.Env)
 	// OnExecuted is called after each operation executed by any service.
@@ -66,6 +72,7 @@ type Stack struct {
 	Conn   *nats.Conn
 	Store  *runstore.Store
 	Names  bus.Names
+	runCtx context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	conns  []*nats.Conn
@@ -113,13 +120,70 @@ func (st *Stack) setup(ctx context.Context, cfg Config) error {
 	if st.Store, err = runstore.OpenStore(ctx, js, st.Names); err != nil {
 		return err
 	}
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	st.cancel = cancel
+	st.runCtx, st.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	for _, s := range stages.All {
-		for i := range max(cfg.Instances[s.Name], 1) {
-			if err := st.startService(runCtx, cfg, s, i); err != nil {
+		if !cfg.Held[s.Name] {
+			if err := st.startInstances(s); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// Release starts the instances of a service the configuration held (once; not concurrently
+// with Close).
+func (st *Stack) Release(service string) error {
+	s, ok := stageNamed(service)
+	if !ok || !st.cfg.Held[service] {
+		return fmt.Errorf("embedded: %s is not a held service", service)
+	}
+	return st.startInstances(s)
+}
+
+// AwaitQueued waits until at least n messages wait for a service's durable consumer (none
+// delivered yet), polling the consumer's state every 5 ms: the server sends no event when it
+// changes. A held service's work queues up this way until Release.
+func (st *Stack) AwaitQueued(ctx context.Context, service string, n int) error {
+	s, ok := stageNamed(service)
+	if !ok {
+		return fmt.Errorf("embedded: no service %s", service)
+	}
+	cons, err := st.Store.JS.Consumer(ctx, s.Stream(st.Names), s.Consumer)
+	if err != nil {
+		return err
+	}
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		info, err := cons.Info(ctx)
+		if err != nil {
+			return err
+		}
+		if info.NumPending >= uint64(n) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("embedded: %d of %d messages queued for %s: %w", info.NumPending, n, service, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+func stageNamed(name string) (stages.Stage, bool) {
+	for _, s := range stages.All {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return stages.Stage{}, false
+}
+
+func (st *Stack) startInstances(s stages.Stage) error {
+	for i := range max(st.cfg.Instances[s.Name], 1) {
+		if err := st.startService(st.runCtx, st.cfg, s, i); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -150,7 +214,7 @@ func (st *Stack) startService(ctx context.Context, cfg Config, s stages.Stage, i
 	st.wg.Add(1)
 	go func() {
 		defer st.wg.Done()
-		sc := stages.Config{Signals: stages.Signals{Executed: cfg.OnExecuted}, MaxTargets: cfg.MaxTargets}
+		sc := stages.Config{Concurrency: cfg.Slots[name], Signals: stages.Signals{Executed: cfg.OnExecuted}, MaxTargets: cfg.MaxTargets}
 		if cfg.HealInterval > 0 {
 			setup := cfg.setupConfig(log)
 			sc.Setup, sc.HealInterval = &setup, cfg.HealInterval

@@ -115,7 +115,7 @@ func stageAndUpload(ctx context.Context, j *opworker.Job, up executor.Restorer, 
 	if err := stageCopy(src, staging); err != nil {
 		return "", executor.Permanent("stage", "copying artifact %s: %v", *op.ArtifactPath, err)
 	}
-	sum, err := checksum.PathContext(ctx, staging)
+	sum, err := checksum.PathWorkers(ctx, staging, j.Env.HashWorkers)
 	if err != nil {
 		return "", err
 	}

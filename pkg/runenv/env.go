@@ -41,6 +41,10 @@ type Env struct {
 	// MaxDeliver is the consumers' delivery limit (bus.SetupConfig.MaxDeliver); default
 	// bus.DefaultMaxDeliver.
 	MaxDeliver int
+	// HashWorkers bounds how many files of one artifact a checksum reads at once; zero means
+	// GOMAXPROCS (a process given one core, by GOMAXPROCS or a container's CPU limit, already
+	// hashes one file at a time).
+	HashWorkers int
 
 	counts countBuffer // count moves not yet written (MoveCount)
 }

@@ -37,7 +37,7 @@ func hash(ctx context.Context, j *opworker.Job, target string) (*string, error) 
 	if a.Entry.TempPath == nil {
 		return nil, fmt.Errorf("artifact of %s has no downloaded directory", target)
 	}
-	sum, err := checksum.PathContext(ctx, a.Staging)
+	sum, err := checksum.PathWorkers(ctx, a.Staging, j.Env.HashWorkers)
 	if err != nil {
 		return nil, fmt.Errorf("checksum of %s: %w", target, err)
 	}

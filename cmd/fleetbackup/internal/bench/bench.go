@@ -44,6 +44,7 @@ type Report struct {
 	Downtime       []DowntimeRow      `json:"downtime"`
 	Restore        []DowntimeRow      `json:"restore_downtime"`
 	DataPath       []DataPathRow      `json:"data_path"`
+	Verify         []VerifyRow        `json:"verify_scaling"`
 	ElapsedSeconds float64            `json:"elapsed_seconds"`
 }
 
@@ -56,6 +57,8 @@ type sizes struct {
 	// parallelOnly64Above, when set, keeps larger selections to parallel order with 64 slots.
 	parallelOnly64Above int
 	artifactBytes       int64
+	verifyTargets       int   // artifacts the verify-scaling scenario verifies
+	verifyBytes         int64 // the size of each
 	restore             []int // restore downtime sizes
 	restoreStrictUpTo   int
 	restoreOnly64Above  int
@@ -64,10 +67,10 @@ type sizes struct {
 func sizesFor(quick bool) sizes {
 	if quick {
 		return sizes{floorOps: 500, orchestration: []int{100}, downtime: []int{30, 100},
-			strictUpTo: 30, parallelOnly64Above: 30, artifactBytes: 8 << 20, restore: []int{30}, restoreOnly64Above: 1}
+			strictUpTo: 30, parallelOnly64Above: 30, artifactBytes: 8 << 20, verifyTargets: 4, verifyBytes: 8 << 20, restore: []int{30}, restoreOnly64Above: 1}
 	}
 	return sizes{floorOps: 2000, orchestration: []int{100, 1000, 10000}, downtime: []int{30, 100, 300, 1000},
-		strictUpTo: 300, artifactBytes: 32 << 20, restore: []int{30, 100, 300}, restoreStrictUpTo: 30}
+		strictUpTo: 300, artifactBytes: 32 << 20, verifyTargets: 8, verifyBytes: 128 << 20, restore: []int{30, 100, 300}, restoreStrictUpTo: 30}
 }
 
 // Run runs every scenario in turn and returns the report (Command is left to the caller).
@@ -152,6 +155,14 @@ func (r *Report) runDataPath(ctx context.Context, cfg Config, p sizes) error {
 		}
 		cfg.progress("data path x%d: download %.0f MB/s, verify %.0f MB/s", instances, row.DownloadMBps, row.VerifyMBps)
 		r.DataPath = append(r.DataPath, row)
+	}
+	for _, verifiers := range []int{1, 2} {
+		row, err := VerifyScaling(ctx, VerifyConfig{Targets: p.verifyTargets, ArtifactBytes: p.verifyBytes, Verifiers: verifiers})
+		if err != nil {
+			return fmt.Errorf("verify scaling with %d verifiers: %w", verifiers, err)
+		}
+		cfg.progress("verify x%d: %.0f MB/s (sha256 %.0f MB/s)", verifiers, row.VerifyMBps, row.SHA256MBps1)
+		r.Verify = append(r.Verify, row)
 	}
 	return nil
 }

@@ -35,14 +35,25 @@ func TestQuickPieces(t *testing.T) {
 	if o.Targets != 30 || o.Operations != 5*30+5 {
 		t.Fatalf("orchestration ran %d targets in %d operations, want 30 in 155", o.Targets, o.Operations)
 	}
+	v, err := VerifyScaling(ctx, VerifyConfig{Targets: 2, ArtifactBytes: 1 << 20, Verifiers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Verify = append(r.Verify, v)
+	if v.Verifiers != 2 || v.TotalBytes < 2<<20 {
+		t.Fatalf("verify scaling row %+v: want 2 verifiers over at least 2 MiB", v)
+	}
 	tables := r.Tables()
 	wantRows(t, tables[0], "floor", 3, "sync always", "no sync", "no sync")
 	wantRows(t, tables[1], "orchestration", 1, "no sync")
+	if vt := tables[4]; vt.Title != "verify scaling" || len(vt.Rows) != 1 || vt.Rows[0][0] != "2" || vt.Rows[0][5] != "1.00" {
+		t.Fatalf("verify scaling table %+v: want one row of 2 verifiers, 1.00x itself", vt)
+	}
 	var out strings.Builder
 	if err := r.Render(&out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"machine: ", "command: fleetbackup bench --quick", "### floor", "### orchestration", "### downtime", "### data path"} {
+	for _, want := range []string{"machine: ", "command: fleetbackup bench --quick", "### floor", "### orchestration", "### downtime", "### data path", "### verify scaling"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("rendered report lacks %q:\n%s", want, out.String())
 		}

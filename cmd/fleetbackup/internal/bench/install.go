@@ -15,6 +15,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
 	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
 
@@ -28,6 +29,9 @@ type installConfig struct {
 	latency       map[string]time.Duration
 	noSync        bool
 	instances     map[string]int
+	slots         map[string]int  // operations at once per instance (embedded.Config.Slots)
+	held          map[string]bool // services started later (embedded.Config.Held)
+	hashWorkers   int             // files one checksum reads at once (runenv.Env.HashWorkers)
 }
 
 // installation is a fresh fleet and stack in a temporary directory that Close removes.
@@ -70,7 +74,8 @@ func install(ctx context.Context, cfg installConfig) (in *installation, err erro
 	}
 	in.stack, err = embedded.Start(ctx, embedded.Config{StoreDir: filepath.Join(dir, "store"),
 		BackupRoot: in.backups, Exec: in.sim, Port: -1, NoSync: cfg.noSync,
-		Instances: cfg.instances, Stats: in.stats})
+		Instances: cfg.instances, Slots: cfg.slots, Held: cfg.held, Stats: in.stats,
+		Env: func(e *runenv.Env) { e.HashWorkers = cfg.hashWorkers }})
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded stack: %w", err)
 	}

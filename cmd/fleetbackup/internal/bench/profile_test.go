@@ -67,3 +67,23 @@ func BenchmarkDowntime(b *testing.B) {
 		b.Logf("phases: %+v", row.Phases)
 	}
 }
+
+// BenchmarkVerify runs the verify-scaling scenario (one-slot verifiers started once every
+// artifact is downloaded) with 1 and 2 verifiers:
+//
+//	go test -run '^$' -bench Verify -benchtime 1x
+func BenchmarkVerify(b *testing.B) {
+	for b.Loop() {
+		var one float64
+		for _, n := range []int{1, 2} {
+			row, err := VerifyScaling(context.Background(), VerifyConfig{Targets: 8, ArtifactBytes: 128 << 20, Verifiers: n})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n == 1 {
+				one = row.VerifyMBps
+			}
+			b.Logf("%d verifiers: %.0f MB/s, sha256 %.0f MB/s, %.2fx one verifier", n, row.VerifyMBps, row.SHA256MBps1, row.VerifyMBps/one)
+		}
+	}
+}

@@ -17,7 +17,7 @@ type Table struct {
 
 // Tables lays the report out as one table per scenario, in the order they ran.
 func (r *Report) Tables() []Table {
-	return []Table{r.floorTable(), r.orchestrationTable(), r.downtimeTable(), r.dataPathTable(), r.restoreTable()}
+	return []Table{r.floorTable(), r.orchestrationTable(), r.downtimeTable(), r.dataPathTable(), r.verifyTable(), r.restoreTable()}
 }
 
 // Render prints the machine, the command and every table as Markdown.
@@ -153,6 +153,30 @@ func (r *Report) dataPathTable() Table {
 			num(d.SHA256MBps2, 0), num(ratio, 2)})
 	}
 	return t
+}
+
+func (r *Report) verifyTable() Table {
+	t := Table{Title: "verify scaling",
+		Note: "The same backups, but the verifiers (one slot each: one hash at a time) start only once every " +
+			"artifact is downloaded, so that they have the machine to themselves. MB/s as in the data path; " +
+			"crypto/sha256 on one goroutine over the same bytes in memory; x one verifier against the first row.",
+		Headers: []string{"verifiers", "targets x MiB", "verify MB/s", "sha256 MB/s (1 goroutine)",
+			"per verifier / sha256", "x one verifier"}}
+	for _, v := range r.Verify {
+		per := float64(v.TotalBytes) / float64(max(v.Targets, 1)) / (1 << 20)
+		t.Rows = append(t.Rows, []string{count(v.Verifiers), fmt.Sprintf("%d x %s", v.Targets, num(per, 1)),
+			num(v.VerifyMBps, 0), num(v.SHA256MBps1, 0), num(ratio(v.VerifyMBps/float64(max(v.Verifiers, 1)), v.SHA256MBps1), 2),
+			num(ratio(v.VerifyMBps, r.Verify[0].VerifyMBps), 2)})
+	}
+	return t
+}
+
+// ratio is a / b, or 0 when b is not positive.
+func ratio(a, b float64) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return a / b
 }
 
 // count prints an integer with thousands separators.
