@@ -122,13 +122,19 @@ func buildStrict(p *plan.Plan) *Graph {
 	return g
 }
 
-// GatedBy reports the barrier that is operation n's only predecessor, when n has exactly one
-// predecessor and it is a barrier (every snapshot, a leaf's start, every download). Such an
-// operation is ready exactly when its barrier has passed, so the barrier's fan-out does not
-// mark its record: it only publishes it, and the operation's claim reads the barrier instead.
-func (g *Graph) GatedBy(n int) (int, bool) {
-	if n < 0 || n >= g.Ops || len(g.preds[n]) != 1 || !g.IsBarrier(g.preds[n][0]) {
-		return 0, false
-	}
-	return g.preds[n][0], true
+// ReadGateMax is the most predecessors a read-gated operation has (ReadGated): deciding that
+// one is ready reads them all, so with this bound a run's reads stay O(N).
+const ReadGateMax = 64
+
+// ReadGated reports whether operation n's readiness is read, not marked: n has at least one
+// and at most ReadGateMax predecessors (every operation of a run but one waiting for a wide
+// fan-in, such as finalize or the start of a parent of more than ReadGateMax children). Its
+// predecessors' completions do not write its record: they read its other predecessors and
+// publish it when all are done (an operation's record done, a barrier's root complete), and
+// its claim reads them too and marks every slot in its own compare-and-swap.
+func (g *Graph) ReadGated(n int) bool {
+	return n >= 0 && n < g.Ops && len(g.preds[n]) >= 1 && len(g.preds[n]) <= ReadGateMax
 }
+
+// Predecessors lists the nodes n waits for, by slot.
+func (g *Graph) Predecessors(n int) []int { return g.preds[n] }

@@ -72,10 +72,11 @@ func TestParallelGraph(t *testing.T) {
 		}
 	}
 	// Downloads wait for every start (the started barrier): transfers never compete with
-	// the calls that keep canisters down.
+	// the calls that keep canisters down. Only the selection's top passes the barrier: it
+	// starts after every other start.
 	started := g.Ops + 2
-	if g.BarrierName(started) != BarrierStarted || g.Need(started) != len(p.Targets) {
-		t.Errorf("barrier %s waits for %d, want %s waiting for %d starts", g.BarrierName(started), g.Need(started), BarrierStarted, len(p.Targets))
+	if g.BarrierName(started) != BarrierStarted || g.Need(started) != 1 || g.Predecessors(started)[0] != seqOf(t, p, "start-"+hub) {
+		t.Errorf("barrier %s waits for %v, want %s waiting for start-%s alone", g.BarrierName(started), g.Predecessors(started), BarrierStarted, hub)
 	}
 	var fromStarted []string
 	for _, e := range g.Successors(started) {
@@ -84,10 +85,8 @@ func TestParallelGraph(t *testing.T) {
 	if len(fromStarted) != len(p.Targets) || !slices.Contains(fromStarted, "download-"+leaf) {
 		t.Errorf("the started barrier leads to %v, want every download, download-%s among them", fromStarted, leaf)
 	}
-	for _, e := range g.Successors(seqOf(t, p, "start-"+leaf)) {
-		if !g.IsBarrier(e.To) && p.Phases[e.To].Kind == plan.KindDownloadSnapshot {
-			t.Errorf("start-%s leads to a download directly", leaf)
-		}
+	if succ := g.Successors(seqOf(t, p, "start-"+leaf)); len(succ) != 1 || succ[0].To != seqOf(t, p, "start-"+mid) {
+		t.Errorf("start-%s leads to %v, want its parent's start alone", leaf, succ)
 	}
 }
 
@@ -142,32 +141,32 @@ func TestDepsMarkIdempotent(t *testing.T) {
 	}
 }
 
-// An operation is gated by a barrier exactly when that barrier is its only predecessor: every
-// snapshot, a leaf's start and every download; not a start with children, a stop or a verify.
-func TestGatedBy(t *testing.T) {
+// An operation is read-gated exactly when it has between one and ReadGateMax predecessors:
+// every operation of a small run but finalize (which waits for every verify); a start whose
+// children outnumber ReadGateMax is marked by them.
+func TestReadGated(t *testing.T) {
 	entries := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, 2, 2}})
 	hub, mid, leaf := entries[1].Pid, entries[2].Pid, entries[4].Pid
 	p := buildPlan(t, entries, hub)
 	g := Build(p, Parallel)
-	for id, want := range map[string]string{
-		"snapshot-" + hub: BarrierStopped, "snapshot-" + leaf: BarrierStopped,
-		"start-" + leaf: BarrierSnapshotted, "download-" + mid: BarrierStarted,
-		"start-" + mid: "", "stop-" + leaf: "", "stop-" + hub: "", "verify-" + leaf: "", "finalize-manifest": "",
+	for id, want := range map[string]bool{
+		"snapshot-" + hub: true, "start-" + leaf: true, "download-" + mid: true, "start-" + mid: true,
+		"stop-" + leaf: true, "verify-" + leaf: true, "stop-" + hub: false, "finalize-manifest": len(p.Targets)+1 <= ReadGateMax,
 	} {
-		b, gated := g.GatedBy(seqOf(t, p, id))
-		if got := ""; gated {
-			got = g.BarrierName(b)
-			if got != want {
-				t.Errorf("%s is gated by %q, want %q", id, got, want)
-			}
-		} else if want != "" {
-			t.Errorf("%s is not gated, want gated by %s", id, want)
+		if got := g.ReadGated(seqOf(t, p, id)); got != want {
+			t.Errorf("%s read-gated = %v, want %v", id, got, want)
 		}
 	}
-	if _, gated := g.GatedBy(g.Ops); gated {
-		t.Error("a barrier is gated")
+	if g.ReadGated(g.Ops) {
+		t.Error("a barrier is read-gated")
 	}
-	if _, gated := Build(p, Strict).GatedBy(seqOf(t, p, "snapshot-"+leaf)); gated {
-		t.Error("an operation of a strict run is gated")
+	wide := fleetgen.Generate(fleetgen.Spec{Levels: []int{1, ReadGateMax + 1}})
+	wp := buildPlan(t, wide, wide[1].Pid)
+	wg := Build(wp, Parallel)
+	if top := seqOf(t, wp, "start-"+wide[1].Pid); wg.ReadGated(top) || wg.Need(top) != ReadGateMax+2 {
+		t.Errorf("the start of a parent of %d children is read-gated (%d predecessors)", ReadGateMax+1, wg.Need(top))
+	}
+	if !Build(p, Strict).ReadGated(seqOf(t, p, "snapshot-"+leaf)) {
+		t.Error("an operation of a strict run (one predecessor) is not read-gated")
 	}
 }

@@ -54,19 +54,21 @@ func linkTarget(g *Graph, idx plan.OperationIndex, t plan.Target, stopped, snaps
 	linkTransfer(g, idx, id, after, hasAfter)
 }
 
-// linkStart wires a start: after every snapshot, before its parent's start (a top of the
-// selection: before finalize), and into the barrier downloads wait for.
+// linkStart wires a start: after every snapshot, before its parent's start; a top of the
+// selection (no parent start in the run) before finalize and into the barrier downloads wait
+// for. A top starts after all its descendants, so "every top started" is "every start done":
+// the started barrier has a few predecessors, not N, and a leaf's start passes on to its
+// parent's alone.
 func linkStart(g *Graph, idx plan.OperationIndex, t plan.Target, start, snapshotted, started int) {
 	g.link(snapshotted, start)
-	g.link(start, started)
-	parentStart, hasParent := -1, false
 	if t.ParentCanisterID != nil {
-		parentStart, hasParent = idx.Find(plan.KindStart, *t.ParentCanisterID)
+		if parentStart, ok := idx.Find(plan.KindStart, *t.ParentCanisterID); ok {
+			g.link(start, parentStart)
+			return
+		}
 	}
-	switch {
-	case hasParent:
-		g.link(start, parentStart)
-	case idx.Finalize() >= 0:
+	g.link(start, started)
+	if idx.Finalize() >= 0 {
 		// A top of the selection starts last (after all its descendants): finalize waits
 		// for it, so a completed run never leaves a canister stopped.
 		g.link(start, idx.Finalize())

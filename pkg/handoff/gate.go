@@ -2,16 +2,22 @@ package handoff
 
 import (
 	"context"
+	"sync"
 
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
-// A barrier's fan-out to its gated successors (dispatch.Graph.GatedBy: a barrier is their only
-// predecessor) publishes them without marking their records: a compare-and-swap per successor,
-// N of them twice per run on the critical path of downtime, saved. Whoever decides that such an
-// operation may run reads the barrier's root record instead (GateOpen): the claim step, which
-// then marks the slot in its own compare-and-swap, and a resume's republication.
+// A read-gated operation (dispatch.Graph.ReadGated: at most a few dozen predecessors, which is
+// every operation of a run but one waiting for a wide fan-in) is not marked by its
+// predecessors: each predecessor, once its own completion is written, reads the others and
+// publishes the operation when all are done. Of predecessors finishing together the last to
+// write sees every one done (the store is linearizable), so one of them always publishes; the
+// others publish the same message id, which the stream drops. Whoever else decides that such
+// an operation may run reads its predecessors too (GateOpen): the claim step, which then marks
+// every slot in its own compare-and-swap, and a resume's republication. This saves a
+// compare-and-swap per edge, and the conflicts of many predecessors marking one record at once
+// (a parent's start and its children's).
 
 // Ready reports whether operation seq of a run, whose record's dependencies are deps, may run:
 // every predecessor marked done, or its gate open.
@@ -22,34 +28,65 @@ func Ready(ctx context.Context, s *runstore.Store, runID string, g *dispatch.Gra
 	return GateOpen(ctx, s, runID, g, seq)
 }
 
-// GateOpen reports whether seq is gated by a barrier (its only predecessor) that has passed:
-// every predecessor of the barrier is done, as its root record shows. A barrier's root is
-// complete only once every shard of a tree is, and bits are never cleared within a generation.
+// GateOpen reports whether seq is read-gated and every one of its predecessors is done: an
+// operation's record completed or skipped, a barrier's root complete (a root is complete only
+// once every shard of a tree is, and bits are never cleared within a generation).
 func GateOpen(ctx context.Context, s *runstore.Store, runID string, g *dispatch.Graph, seq int) (bool, error) {
-	b, ok := g.GatedBy(seq)
-	if !ok {
+	if !g.ReadGated(seq) {
 		return false, nil
 	}
-	root, err := s.Barriers.Get(ctx, runstore.BarrierKey(runID, g.BarrierName(b)))
-	if err != nil {
-		return false, err
+	return predecessorsDone(ctx, s, runID, g, g.Predecessors(seq), -1)
+}
+
+// predecessorsDone reads the nodes of preds, all at once, except slot known (a predecessor the
+// caller knows is done, or -1), and reports whether every one is done.
+func predecessorsDone(ctx context.Context, s *runstore.Store, runID string, g *dispatch.Graph, preds []int, known int) (bool, error) {
+	done := make([]bool, len(preds))
+	errs := make([]error, len(preds))
+	var wg sync.WaitGroup
+	for slot, p := range preds {
+		if slot == known {
+			done[slot] = true
+			continue
+		}
+		wg.Go(func() { done[slot], errs[slot] = nodeDone(ctx, s, runID, g, p) })
 	}
-	return root.Value.Deps.Satisfied(), nil
+	wg.Wait()
+	for slot := range preds {
+		if errs[slot] != nil || !done[slot] {
+			return false, errs[slot]
+		}
+	}
+	return true, nil
 }
 
-// publishGated publishes a gated successor as its first dispatch, without reading its record:
-// a barrier passes once per generation, so its gated successors have not been claimed unless
-// this is a repeat of the fan-out, whose messages (the same ids) the stream drops within its
-// duplicate window and the claim step ignores after it.
-func (h Publisher) publishGated(ctx context.Context, runID string, g *dispatch.Graph, seq int) error {
-	return h.publish(ctx, runID, g.Kind(seq), seq, 0)
+// nodeDone reads whether node n of a run is done.
+func nodeDone(ctx context.Context, s *runstore.Store, runID string, g *dispatch.Graph, n int) (bool, error) {
+	if g.IsBarrier(n) {
+		root, err := s.Barriers.Get(ctx, runstore.BarrierKey(runID, g.BarrierName(n)))
+		return err == nil && root.Value.Deps.Satisfied(), err
+	}
+	rec, err := s.Ops.Get(ctx, runstore.OpKey(runID, n))
+	return err == nil && rec.Value.Op.State.Done(), err
 }
 
-// pass hands node e's predecessor's completion on to e.To: a publication for a gated
-// operation, a mark otherwise.
+// passRead hands a completion on to a read-gated successor: once every other predecessor is
+// done too it is published as its first dispatch, without reading or writing its record. It
+// has not been claimed unless this is a repeat of the hand-off, whose message (the same id)
+// the stream drops within its duplicate window and the claim step ignores after it.
+func (h Publisher) passRead(ctx context.Context, runID string, g *dispatch.Graph, e dispatch.Edge) error {
+	ready, err := predecessorsDone(ctx, h.Store, runID, g, g.Predecessors(e.To), e.Slot)
+	if err != nil || !ready {
+		return err
+	}
+	return h.publish(ctx, runID, g.Kind(e.To), e.To, 0)
+}
+
+// pass hands a node's completion on along edge e: a read for a read-gated operation, a mark
+// otherwise.
 func (h Publisher) pass(ctx context.Context, runID string, g *dispatch.Graph, e dispatch.Edge) error {
-	if _, gated := g.GatedBy(e.To); gated {
-		return h.publishGated(ctx, runID, g, e.To)
+	if g.ReadGated(e.To) {
+		return h.passRead(ctx, runID, g, e)
 	}
 	return h.mark(ctx, runID, g, e)
 }

@@ -105,50 +105,6 @@ func (f fixture) propagate(t *testing.T, id string) {
 	}
 }
 
-// Completing the same node twice marks each successor's bit once, and publishes once each
-// successor that became ready (the repeat carries the same message id and the stream drops it)
-// and none that still waits.
-func TestPropagateTwiceMarksAndPublishesOnce(t *testing.T) {
-	tests := []struct {
-		node           string
-		ready, waiting []string // successors now ready (dispatched, published), or still waiting
-		stoppedBits    int      // the stopped barrier's bits set
-	}{
-		{node: "stop-hub", ready: []string{"stop-c1", "stop-c2"}, stoppedBits: 1},
-		{node: "start-c1", waiting: []string{"start-hub"}}, // no download yet: they wait for every start
-		{node: "verify-c2", waiting: []string{"finalize-manifest"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.node, func(t *testing.T) {
-			f := newFixture(t)
-			f.propagate(t, tt.node)
-			f.propagate(t, tt.node)
-			for _, id := range tt.ready {
-				f.checkOp(t, id, true)
-			}
-			for _, id := range tt.waiting {
-				f.checkOp(t, id, false)
-			}
-			if b := get(t, f.store.Barriers, stoppedKey); b.Deps.Count() != tt.stoppedBits || b.Passed {
-				t.Errorf("stopped barrier: %d bits, passed %v; want %d, not passed", b.Deps.Count(), b.Passed, tt.stoppedBits)
-			}
-			if got, msgIDs := f.published(t); !slices.Equal(got, f.seqs(t, tt.ready...)) {
-				t.Fatalf("stream holds operations %v (ids %v), want %v once each", got, msgIDs, tt.ready)
-			}
-		})
-	}
-}
-
-// checkOp checks that one bit of the operation's dependencies is set, and that it is
-// dispatched exactly when ready.
-func (f fixture) checkOp(t *testing.T, id string, ready bool) {
-	t.Helper()
-	rec := get(t, f.store.Ops, runstore.OpKey(runID, f.seqs(t, id)[0]))
-	if rec.Deps.Count() != 1 || rec.Deps.Satisfied() != ready || rec.Dispatched != ready {
-		t.Errorf("%s: %d of %d bits, dispatched %v; want 1 bit, ready and dispatched %v", id, rec.Deps.Count(), rec.Deps.Need, rec.Dispatched, ready)
-	}
-}
-
 // The last predecessor of a barrier passes it once; a redelivered last predecessor, after the
 // barrier passed, publishes none of its successors again (even those claimed since, whose
 // message id would be new).

@@ -95,9 +95,9 @@ func (w *Worker) busy(r *runstore.OpRecord, run runs.Record, seq int, now time.T
 		!w.abandoned(r.Claim, run.RunID, seq)
 }
 
-// openGate makes sure a claimed operation's dependencies are met: all marked, or (a gated
-// operation, package handoff's gate.go) its barrier passed, which marks its one slot in the
-// claim's own write. runstore.ErrNoChange when they are not met.
+// openGate makes sure a claimed operation's dependencies are met: all marked, or (a read-gated
+// operation, package handoff's gate.go) all its predecessors done, which marks every slot in
+// the claim's own write. runstore.ErrNoChange when they are not met.
 func (w *Worker) openGate(ctx context.Context, r *runstore.OpRecord, run runs.Record, seq int, ignoreDeps bool) error {
 	if ignoreDeps || r.Deps.Satisfied() {
 		return nil
@@ -109,15 +109,17 @@ func (w *Worker) openGate(ctx context.Context, r *runstore.OpRecord, run runs.Re
 	if !open {
 		return runstore.ErrNoChange
 	}
-	r.Deps.Mark(0)
+	for slot := range r.Deps.Need {
+		r.Deps.Mark(slot)
+	}
 	r.Dispatched = true
 	return nil
 }
 
-// gateOpen reports whether operation seq is gated by a barrier that has passed (package
-// handoff, gate.go). It is asked after every read of the operation's record, so that the
-// barrier is always read after the record the claim writes over: a retry that re-armed the run
-// in between changes that record and fails the compare-and-swap.
+// gateOpen reports whether operation seq is read-gated and its predecessors are done (package
+// handoff, gate.go). It is asked after every read of the operation's record, so that they are
+// always read after the record the claim writes over: a retry that re-armed the run in
+// between changes that record and fails the compare-and-swap.
 func (w *Worker) gateOpen(ctx context.Context, run runs.Record, seq int) (bool, error) {
 	rp, err := w.plans.Get(ctx, w.Env.Store, run.RunID, run.Order)
 	if err != nil {

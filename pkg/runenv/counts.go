@@ -13,7 +13,7 @@ import (
 // countFlushDelay is how long buffered count moves wait to be written together: the run
 // record is every operation's shared key, so writing each move on its own serialises the
 // whole pipeline on it (issue 12).
-const countFlushDelay = 100 * time.Millisecond
+const countFlushDelay = 1000 * time.Millisecond
 
 // countKey is what buffered moves are grouped by: a run and the counts epoch they were made in.
 type countKey struct {
