@@ -37,7 +37,23 @@ func (w *Worker) Claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 }
 
 // claim is Claim returning the operation's record with the revision it was read or written at.
+// An operation whose effect prepares its claim (Preparer) is read once without writing, then
+// prepared, then claimed with what the preparation learnt.
 func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps bool) (runstore.OpEntry, journal.State, Verdict, error) {
+	rec, from, v, err := w.claimWith(ctx, run, seq, ignoreDeps, nil)
+	if !errors.Is(err, errPrepare) {
+		return rec, from, v, err
+	}
+	prepared, err := w.prepare(ctx, run, seq)
+	if err != nil {
+		return rec, from, NotReady, err
+	}
+	return w.claimWith(ctx, run, seq, ignoreDeps, prepared)
+}
+
+// claimWith claims, applying prepared (if any) in the claim's write; errPrepare when the
+// operation's effect wants preparing first and prepared is nil.
+func (w *Worker) claimWith(ctx context.Context, run runs.Record, seq int, ignoreDeps bool, prepared func(*runstore.OpRecord)) (runstore.OpEntry, journal.State, Verdict, error) {
 	var from journal.State
 	v := NotReady
 	takeover := false
@@ -55,6 +71,11 @@ func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 			v = Busy
 			return runstore.ErrNoChange
 		}
+		p, wants := w.effects[r.Op.Kind].(Preparer)
+		wants = wants && !ignoreDeps && p.Wants(r)
+		if wants && prepared == nil {
+			return errPrepare
+		}
 		if r.Op.State != journal.StatePending { // a takeover keeps the journal's pending state
 			if err := journal.ClaimOp(&r.Op, run.Journal.PreflightAccepted, w.Env.MarkerPtr()); err != nil {
 				return err
@@ -67,6 +88,9 @@ func (w *Worker) claim(ctx context.Context, run runs.Record, seq int, ignoreDeps
 			lease = w.Env.LeaseDuration()
 		}
 		r.Claim = &runstore.Claim{Worker: w.id, Attempt: r.Attempts, LeaseUntil: now.Add(lease).UnixMilli()}
+		if wants {
+			prepared(r)
+		}
 		v = Claimed
 		return nil
 	})

@@ -79,7 +79,7 @@ func rearmOp(env *runenv.Env, o *runstore.OpRecord, deps dispatch.Deps) error {
 	}
 	if o.Op.Kind == plan.KindCreateSnapshot && o.BaselineRecorded {
 		o.PriorBaseline, o.HasPriorBaseline = o.SnapshotsBefore, true
-		o.SnapshotsBefore, o.BaselineRecorded = nil, false
+		o.SnapshotsBefore, o.BaselineRecorded, o.BaselineAttempt = nil, false, 0
 	}
 	if o.Op.State == journal.StateReady {
 		return nil // never run: only its dependency bits start over

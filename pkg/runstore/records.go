@@ -35,6 +35,9 @@ type OpRecord struct {
 	// snapshot whose reply was lost instead of taking a second one.
 	SnapshotsBefore  []string `json:"snapshots_before"`
 	BaselineRecorded bool     `json:"baseline_recorded"`
+	// BaselineAttempt is the attempt that recorded the baseline (0 when unknown: an older
+	// version's). Only another attempt may find a snapshot of its own since the baseline.
+	BaselineAttempt int `json:"baseline_attempt,omitempty"`
 	// PriorBaseline, after a re-arm, is the baseline of the previous pass: before taking a new
 	// baseline, every snapshot not in it (the previous pass's, adopted or not) is deleted, so a
 	// run still leaves one new snapshot per canister.

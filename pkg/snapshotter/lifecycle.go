@@ -10,13 +10,14 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/restoreops"
+	"github.com/fleetbackup/fleetbackup/pkg/snapshotter/inventory"
 )
 
 // Effects are the snapshotter's effects by kind.
 func Effects() opworker.Effects {
 	return opworker.Effects{}.
 		Register(plan.KindStop, opworker.EffectFunc(stop)).
-		Register(plan.KindCreateSnapshot, opworker.EffectFunc(snapshot)).
+		Register(plan.KindCreateSnapshot, inventory.Claimed{EffectFunc: snapshot}).
 		Register(plan.KindStart, opworker.EffectFunc(start)).
 		Register(plan.KindLoadSnapshot, opworker.EffectFunc(restoreops.Load)).
 		Register(plan.KindCheckMember, opworker.EffectFunc(restoreops.Check))

@@ -11,15 +11,17 @@ import (
 
 	"github.com/fleetbackup/fleetbackup/pkg/executor"
 	"github.com/fleetbackup/fleetbackup/pkg/opworker"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 // Baseline returns the canister's snapshot ids from before this run's first create attempt,
-// recording them on the operation the first time. reconcile is true when a baseline already
-// existed: an earlier attempt may have created a snapshot whose reply was lost.
+// recording them on the operation the first time (usually the claim did: Prepare). reconcile
+// is true when another attempt recorded it: that attempt may have created a snapshot whose
+// reply was lost.
 func Baseline(ctx context.Context, j *opworker.Job, target string) ([]string, bool, error) {
 	if j.Rec.BaselineRecorded {
-		return j.Rec.SnapshotsBefore, true, nil
+		return j.Rec.SnapshotsBefore, j.Rec.BaselineAttempt != j.Attempt(), nil
 	}
 	var ids []string
 	err := j.Env.Retry.Do(ctx, func() error {
@@ -34,10 +36,33 @@ func Baseline(ctx context.Context, j *opworker.Job, target string) ([]string, bo
 		return nil, false, err
 	}
 	err = j.UpdateOwn(ctx, func(o *runstore.OpRecord) {
-		o.SnapshotsBefore, o.BaselineRecorded = ids, true
+		o.SnapshotsBefore, o.BaselineRecorded, o.BaselineAttempt = ids, true, j.Attempt()
 		o.PriorBaseline, o.HasPriorBaseline = nil, false
 	})
 	return ids, false, err
+}
+
+// Claimed is the create-snapshot effect whose claim records the baseline
+// (opworker.Preparer), so that the effect creates without a write of its own first.
+type Claimed struct{ opworker.EffectFunc }
+
+// Wants reports whether a create-snapshot's claim may record its baseline: none is recorded,
+// and no re-arm asks for the previous pass's snapshots to be deleted first (which needs the
+// claim: Baseline does it).
+func (Claimed) Wants(r *runstore.OpRecord) bool { return !r.BaselineRecorded && !r.HasPriorBaseline }
+
+// Prepare lists the canister's snapshots before the claim, for the claim to record as the
+// baseline with its attempt.
+func (Claimed) Prepare(ctx context.Context, env *runenv.Env, target string) (func(*runstore.OpRecord), error) {
+	var ids []string
+	err := env.Retry.Do(ctx, func() error {
+		snaps, err := env.Exec.ListSnapshots(ctx, target)
+		ids = snapshotIDs(snaps)
+		return err
+	})
+	return func(o *runstore.OpRecord) {
+		o.SnapshotsBefore, o.BaselineRecorded, o.BaselineAttempt = ids, true, o.Attempts
+	}, err
 }
 
 // Adopt looks for a snapshot taken since the baseline. One is adopted; none means create;
