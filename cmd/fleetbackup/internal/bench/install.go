@@ -90,19 +90,25 @@ func (in *installation) Close() {
 	_ = os.RemoveAll(in.dir)
 }
 
-// backup submits a run of the fleet with the given request fields (run_id, fleet, network
-// and root are filled in) and waits until it ends; it returns the final record and the time
-// from submission to the terminal record. A run that does not complete is an error.
+// backup submits a run of the fleet with the given request fields (runRequest) and waits until
+// it ends; it returns the final record and the time from submission to the terminal record. A
+// run that does not complete is an error.
 func (in *installation) backup(ctx context.Context, runID string, fields map[string]any) (runs.Record, time.Duration, error) {
-	req := map[string]any{"run_id": runID, "fleet": "bench", "network": "local", "root_canister_id": in.root}
-	for k, v := range fields {
-		req[k] = v
-	}
-	body, err := json.Marshal(req)
+	body, err := in.runRequest(runID, fields)
 	if err != nil {
 		return runs.Record{}, 0, err
 	}
 	return in.await(ctx, runID, func(ctx context.Context) error { return client.Submit(ctx, in.stack.Store, body, "") })
+}
+
+// runRequest is a backup request of the fleet with the given fields (run_id, fleet, network
+// and root are filled in).
+func (in *installation) runRequest(runID string, fields map[string]any) ([]byte, error) {
+	req := map[string]any{"run_id": runID, "fleet": "bench", "network": "local", "root_canister_id": in.root}
+	for k, v := range fields {
+		req[k] = v
+	}
+	return json.Marshal(req)
 }
 
 // await submits a run and waits until it ends; it returns the final record and the time from

@@ -56,9 +56,12 @@ func VerifyScaling(ctx context.Context, cfg VerifyConfig) (VerifyRow, error) {
 func (in *installation) verifyScaling(ctx context.Context, cfg VerifyConfig) (VerifyRow, error) {
 	runID := fmt.Sprintf("bench-verify-%d", cfg.Verifiers)
 	name := verifier.Stage.Name
-	_, _, err := in.await(ctx, runID, func(ctx context.Context) error {
-		body := fmt.Sprintf(`{"run_id":%q,"fleet":"bench","network":"local","root_canister_id":%q,"scope":"non-root-fleet"}`, runID, in.root)
-		if err := client.Submit(ctx, in.stack.Store, []byte(body), ""); err != nil {
+	body, err := in.runRequest(runID, map[string]any{"scope": "non-root-fleet"})
+	if err != nil {
+		return VerifyRow{}, err
+	}
+	_, _, err = in.await(ctx, runID, func(ctx context.Context) error {
+		if err := client.Submit(ctx, in.stack.Store, body, ""); err != nil {
 			return err
 		}
 		if err := in.stack.AwaitQueued(ctx, name, cfg.Targets); err != nil {
