@@ -20,7 +20,7 @@ type DowntimeConfig struct {
 	Targets int    // canisters, two levels deep under the root (the root is not backed up)
 	Order   string // "parallel" or "strict"
 	// SnapshotterInstances is how many snapshotters run; each has the stage's concurrency
-	// (embedded.Config has no concurrency knob, so instances are how slots are added).
+	// (instances add slots, as separate processes would).
 	SnapshotterInstances int
 	// NoSync runs the store without fsync after every write (for comparison; the table's runs sync).
 	NoSync bool

@@ -92,8 +92,8 @@ func (r *Report) downtimeTable() Table {
 	t := Table{Title: "downtime",
 		Note: "Sim latencies stop 200 ms, snapshot 300 ms, start 100 ms; every canister two levels deep under the " +
 			"root (scope non-root-fleet); sync always. Downtime per canister from the sim's history: stop " +
-			"completed to start completed. Slots are snapshotter instances x 8 (the stage's concurrency: " +
-			"embedded.Config has no concurrency knob, so instances add slots). The calls alone along the deepest " +
+			"completed to start completed. Slots are snapshotter instances x 8 (the stage's concurrency; " +
+			"instances add slots, as separate processes would). The calls alone along the deepest " +
 			"path keep a top canister down 0.7 s (its children's stops, a snapshot, their start, its start).",
 		Headers: downtimeHeaders}
 	t.Note += phasesNote
