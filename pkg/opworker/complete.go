@@ -23,26 +23,13 @@ func (w *Worker) complete(ctx context.Context, j *Job, r journal.Receipt) error 
 	if w.executed != nil {
 		w.executed(j.Run.RunID, op.Sequence, w.id)
 	}
+	if err := w.Env.MoveCount(ctx, j.Run, op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
+		return err
+	}
 	if f, ok := w.effects[op.Kind].(Finisher); ok {
-		if err := w.Env.MoveCount(ctx, j.Run, op.Kind, journal.StatePending, journal.StateCompleted); err != nil {
-			return err
-		}
 		return f.Finish(ctx, j)
 	}
-	return w.countAndPropagate(ctx, j)
-}
-
-// countAndPropagate moves the run's counts and hands completion on at once: a count move that
-// is written at once (a run's first completed stop) is a compare-and-swap on the run record,
-// which all the run's top stops completing together contend for, and the successors need
-// nothing from it. Both always run to their end; the first error is returned, so that the
-// message is delivered again and the hand-off repeated.
-func (w *Worker) countAndPropagate(ctx context.Context, j *Job) error {
-	op := j.Rec.Op
-	counted := make(chan error, 1)
-	go func() { counted <- w.Env.MoveCount(ctx, j.Run, op.Kind, journal.StatePending, journal.StateCompleted) }()
-	err := Publisher(w.Env, j.Run).Propagate(ctx, j.Run.RunID, j.Plan.Graph, op.Sequence)
-	return errors.Join(<-counted, err)
+	return Publisher(w.Env, j.Run).Propagate(ctx, j.Run.RunID, j.Plan.Graph, op.Sequence)
 }
 
 // fail records a failed receipt and fails the run with the operation's reason.
