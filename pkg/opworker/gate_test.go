@@ -87,17 +87,7 @@ func TestGatedOperationClaimedOnlyAfterItsBarrier(t *testing.T) {
 	ctx := context.Background()
 	run, snapshot, g := gatedFixture(t, store, "gated", plan.KindCreateSnapshot)
 	w := New(&runenv.Env{Store: store}, "snapshotter", nil)
-	key := runstore.OpKey(run.RunID, snapshot)
-	before, err := store.Ops.Get(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, v, err := w.Claim(ctx, run, snapshot, false); err != nil || v != NotReady {
-		t.Fatalf("claim before the barrier passed: %v, %v; want NotReady", v, err)
-	}
-	if after, _ := store.Ops.Get(ctx, key); after.Revision != before.Revision {
-		t.Fatalf("a claim refused at the gate wrote the record: %+v", after.Value)
-	}
+	wantRefusedAtGate(t, w, run, snapshot, "before the barrier passed")
 	passBarrier(t, store, run.RunID, g.BarrierName(g.Predecessors(snapshot)[0]))
 	rec, _, v, err := w.Claim(ctx, run, snapshot, false)
 	if err != nil || v != Claimed {
@@ -160,18 +150,8 @@ func TestParentStartClaimedOnlyAfterEveryChild(t *testing.T) {
 	if len(children) != 2 {
 		t.Fatalf("start %d waits for %v, want the barrier and two children's starts", start, g.Predecessors(start))
 	}
-	key := runstore.OpKey(run.RunID, start)
 	for _, child := range children {
-		before, err := store.Ops.Get(ctx, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, _, v, err := w.Claim(ctx, run, start, false); err != nil || v != NotReady {
-			t.Fatalf("claim with a child's start unfinished: %v, %v; want NotReady", v, err)
-		}
-		if after, _ := store.Ops.Get(ctx, key); after.Revision != before.Revision {
-			t.Fatalf("a claim refused at the gate wrote the record: %+v", after.Value)
-		}
+		wantRefusedAtGate(t, w, run, start, "with a child's start unfinished")
 		if _, err := store.Ops.Update(ctx, runstore.OpKey(run.RunID, child), func(r *runstore.OpRecord) error {
 			r.Op.State = journal.StateCompleted
 			return nil
@@ -182,5 +162,22 @@ func TestParentStartClaimedOnlyAfterEveryChild(t *testing.T) {
 	rec, _, v, err := w.Claim(ctx, run, start, false)
 	if err != nil || v != Claimed || rec.Deps.Count() != 3 || !rec.Dispatched {
 		t.Fatalf("claim after every child started: %v, %v, %d of %d slots; want Claimed, all marked", v, err, rec.Deps.Count(), rec.Deps.Need)
+	}
+}
+
+// wantRefusedAtGate claims operation seq and wants NotReady with its record unwritten.
+func wantRefusedAtGate(t *testing.T, w *Worker, run runs.Record, seq int, when string) {
+	t.Helper()
+	ctx := context.Background()
+	key := runstore.OpKey(run.RunID, seq)
+	before, err := w.Env.Store.Ops.Get(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, v, err := w.Claim(ctx, run, seq, false); err != nil || v != NotReady {
+		t.Fatalf("claim %s: %v, %v; want NotReady", when, v, err)
+	}
+	if after, _ := w.Env.Store.Ops.Get(ctx, key); after.Revision != before.Revision {
+		t.Fatalf("a claim refused at the gate (%s) wrote the record: %+v", when, after.Value)
 	}
 }
