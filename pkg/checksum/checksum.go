@@ -1,8 +1,10 @@
 // Package checksum computes the artifact checksums of DOMAIN §6: SHA-256 of a file's bytes, or of a
 // directory's sorted file list, in lower-case hex.
 //
-// Files are streamed through large buffers and never loaded whole. A directory's files are hashed
-// concurrently (at most GOMAXPROCS at a time) so that hashing, not reading, bounds the speed.
+// Files are hashed from read-only memory mappings where the system has them (Linux), window by
+// window, else streamed through large buffers; they are never loaded whole. A directory's files
+// are hashed concurrently (at most GOMAXPROCS at a time) so that hashing, not reading, bounds the
+// speed.
 //
 // The Context variants (FileContext, DirContext, PathContext) stop once their context is done:
 // the context is checked before any file is opened, before each directory is read and before each
@@ -143,11 +145,28 @@ func fileWith(ctx context.Context, path string, buf []byte) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	sum, err := readerWith(ctx, f, buf)
-	if err != nil && errors.Is(err, ctx.Err()) { // errors.Is(err, nil) is false
+	sum, err := openFileSum(ctx, f, buf)
+	if err != nil && (errors.Is(err, ctx.Err()) || errors.Is(err, ErrFileChanged)) { // errors.Is(err, nil) is false
 		err = &fs.PathError{Op: "checksum", Path: path, Err: err}
 	}
 	return sum, err
+}
+
+// openFileSum hashes the open file f: memory-mapped where the system allows it (mapInto), the
+// rest (or all of it) read through buf until EOF.
+func openFileSum(ctx context.Context, f *os.File, buf []byte) (string, error) {
+	h := sha256.New()
+	mapped, err := mapInto(ctx, h, f)
+	if err == nil && mapped > 0 {
+		_, err = f.Seek(mapped, io.SeekStart)
+	}
+	if err == nil {
+		err = copyInto(ctx, h, f, buf)
+	}
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // readerWith hashes r through buf. It reads by hand rather than with io.CopyBuffer, which would

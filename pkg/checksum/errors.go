@@ -13,6 +13,10 @@ var ErrUnsupportedAlgorithm = errors.New("unsupported checksum algorithm")
 // (DOMAIN §6 ChecksumMismatch).
 var ErrMismatch = errors.New("checksum mismatch")
 
+// ErrFileChanged is matched when a file was truncated (or its storage failed) while it was being
+// hashed from a memory mapping: its bytes could not all be read, so it has no checksum.
+var ErrFileChanged = errors.New("file changed while it was being hashed")
+
 // UnsupportedAlgorithmError names the algorithm that was asked for.
 type UnsupportedAlgorithmError struct {
 	Algorithm string
