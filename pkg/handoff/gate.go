@@ -38,23 +38,45 @@ func GateOpen(ctx context.Context, s *runstore.Store, runID string, g *dispatch.
 	return predecessorsDone(ctx, s, runID, g, g.Predecessors(seq), -1)
 }
 
-// predecessorsDone reads the nodes of preds, all at once, except slot known (a predecessor the
-// caller knows is done, or -1), and reports whether every one is done.
+// firstWave is how many predecessors predecessorsDone reads at once at first; each further wave
+// reads twice as many.
+const firstWave = 2
+
+// predecessorsDone reports whether every node of preds is done, except slot known (a predecessor
+// the caller knows is done, or -1). It reads them in waves, each twice the size of the one
+// before and read all at once, and stops at the first wave that finds one not done: a
+// predecessor that is not the last to finish usually learns so from a wave or two, and the last
+// reads them all in a few round trips. The waves begin after slot known, with the predecessors
+// dispatched after the caller's own, which are the likeliest to be still running.
 func predecessorsDone(ctx context.Context, s *runstore.Store, runID string, g *dispatch.Graph, preds []int, known int) (bool, error) {
-	done := make([]bool, len(preds))
-	errs := make([]error, len(preds))
-	var wg sync.WaitGroup
-	for slot, p := range preds {
-		if slot == known {
-			done[slot] = true
-			continue
+	others := make([]int, 0, len(preds))
+	for i := 1; i <= len(preds); i++ {
+		if slot := (known + i) % len(preds); slot != known && slot >= 0 {
+			others = append(others, preds[slot])
 		}
-		wg.Go(func() { done[slot], errs[slot] = nodeDone(ctx, s, runID, g, p) })
+	}
+	for width := firstWave; len(others) > 0; width *= 2 {
+		n := min(width, len(others))
+		if done, err := allDone(ctx, s, runID, g, others[:n]); err != nil || !done {
+			return false, err
+		}
+		others = others[n:]
+	}
+	return true, nil
+}
+
+// allDone reads nodes all at once and reports whether every one is done.
+func allDone(ctx context.Context, s *runstore.Store, runID string, g *dispatch.Graph, nodes []int) (bool, error) {
+	done := make([]bool, len(nodes))
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	for i, n := range nodes {
+		wg.Go(func() { done[i], errs[i] = nodeDone(ctx, s, runID, g, n) })
 	}
 	wg.Wait()
-	for slot := range preds {
-		if errs[slot] != nil || !done[slot] {
-			return false, errs[slot]
+	for i := range nodes {
+		if errs[i] != nil || !done[i] {
+			return false, errs[i]
 		}
 	}
 	return true, nil

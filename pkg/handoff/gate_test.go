@@ -2,11 +2,14 @@ package handoff
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/fleetbackup/fleetbackup/pkg/dispatch"
+	"github.com/fleetbackup/fleetbackup/pkg/fleetgen"
 	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/kvstore"
 	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
@@ -115,4 +118,51 @@ func (f fixture) checkUnwritten(t *testing.T, id string) {
 	if rec.Deps.Count() != 0 || rec.Dispatched {
 		t.Errorf("%s: %d of %d bits, dispatched %v; want its record unwritten", id, rec.Deps.Count(), rec.Deps.Need, rec.Dispatched)
 	}
+}
+
+// The starts of 40 children completing in random order, each handing off once: their parent's
+// start is published once, by the last, and the children's reads of one another stop at the
+// first wave that finds one still running: far fewer than the 40 x 39 reads of reading every
+// sibling each time.
+func TestSiblingReadsStopEarly(t *testing.T) {
+	const children = 40
+	f := fixture{pids: map[string]string{}}
+	f.seed(t, fleetgen.Generate(fleetgen.Spec{Levels: []int{1, children}}))
+	update(t, f.store.Barriers, runstore.BarrierKey(runID, dispatch.BarrierSnapshotted), func(b *runstore.BarrierRecord) {
+		for slot := range b.Deps.Need {
+			b.Deps.Mark(slot)
+		}
+	})
+	var starts []int
+	hub := -1
+	for seq, ph := range f.p.Phases {
+		switch {
+		case ph.Kind != plan.KindStart:
+		case f.g.Need(seq) > 1:
+			hub = seq
+		default:
+			starts = append(starts, seq)
+		}
+	}
+	if len(starts) != children || !f.g.ReadGated(hub) {
+		t.Fatalf("%d child starts, hub start %d read-gated %v; want %d, read-gated", len(starts), hub, f.g.ReadGated(hub), children)
+	}
+	rand.New(rand.NewPCG(7, 12)).Shuffle(len(starts), func(i, j int) { starts[i], starts[j] = starts[j], starts[i] })
+	stats := &kvstore.Stats{}
+	for i, seq := range starts {
+		update(t, f.store.Ops, runstore.OpKey(runID, seq), func(r *runstore.OpRecord) { r.Op.State = journal.StateCompleted })
+		f.store.SetStats(stats)
+		must(t, (Publisher{Store: f.store}).Propagate(t.Context(), runID, f.g, seq))
+		f.store.SetStats(nil)
+		if got, _ := f.published(t); len(got) != 0 && i < children-1 {
+			t.Fatalf("after %d of %d children started, stream holds %v", i+1, children, got)
+		}
+	}
+	if got, _ := f.published(t); !slices.Equal(got, []int{hub}) {
+		t.Fatalf("stream holds %v, want the hub's start (%d) once", got, hub)
+	}
+	if reads := stats.Reads.Load(); reads > children*(children-1)/4 {
+		t.Fatalf("%d reads for %d children's hand-offs, want at most a quarter of %d", reads, children, children*(children-1))
+	}
+	t.Logf("%d reads for %d children's hand-offs", stats.Reads.Load(), children)
 }

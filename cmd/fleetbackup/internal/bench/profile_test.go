@@ -19,6 +19,21 @@ func cpuTime(b *testing.B) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// BenchmarkFloor runs the floor scenario (2,000 operations, no KV reads) per iteration, to set
+// an orchestration run beside the floor of the same machine and moment:
+//
+//	go test -run '^$' -bench Floor -benchtime 1x    # no sync; FLEETBACKUP_BENCH_SYNC=1 for sync
+func BenchmarkFloor(b *testing.B) {
+	noSync := os.Getenv("FLEETBACKUP_BENCH_SYNC") == ""
+	for b.Loop() {
+		row, err := Floor(context.Background(), FloorConfig{Ops: 2000, NoSync: noSync})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(row.MsPerOp, "ms/operation")
+	}
+}
+
 // BenchmarkOrchestration runs one orchestration scenario per iteration, for profiling:
 //
 //	FLEETBACKUP_BENCH_TARGETS=1000 go test -run '^$' -bench Orchestration -benchtime 1x -cpuprofile cpu.out
