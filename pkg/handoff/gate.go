@@ -46,12 +46,13 @@ const firstWave = 2
 // the caller knows is done, or -1). It reads them in waves, each twice the size of the one
 // before and read all at once, and stops at the first wave that finds one not done: a
 // predecessor that is not the last to finish usually learns so from a wave or two, and the last
-// reads them all in a few round trips. The waves begin after slot known, with the predecessors
-// dispatched after the caller's own, which are the likeliest to be still running.
+// reads them all in a few round trips. The waves begin after slot known: a fan-out publishes in
+// slot order, roughly, so the predecessors after the caller's own are the likeliest to be still
+// running.
 func predecessorsDone(ctx context.Context, s *runstore.Store, runID string, g *dispatch.Graph, preds []int, known int) (bool, error) {
 	others := make([]int, 0, len(preds))
 	for i := 1; i <= len(preds); i++ {
-		if slot := (known + i) % len(preds); slot != known && slot >= 0 {
+		if slot := (known + i) % len(preds); slot != known {
 			others = append(others, preds[slot])
 		}
 	}
