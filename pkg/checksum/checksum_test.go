@@ -26,10 +26,10 @@ func TestEmptyBytes(t *testing.T) {
 }
 
 // C2: a file's checksum equals the in-memory checksum of the same bytes, for sizes around the
-// read buffer's edges.
+// read buffer's edges, a page's, and past a memory-mapping window (64 MiB on Linux).
 func TestFileEqualsBytes(t *testing.T) {
 	dir := t.TempDir()
-	for _, size := range []int{0, 1, 13, bufferSize - 1, bufferSize, bufferSize + 1, 3*bufferSize + 7} {
+	for _, size := range []int{0, 1, 13, 4095, 4096, 4097, bufferSize - 1, bufferSize, bufferSize + 1, 3*bufferSize + 7, 64<<20 + 3} {
 		data := pattern(size)
 		path := filepath.Join(dir, "f")
 		writeFile(t, path, data)

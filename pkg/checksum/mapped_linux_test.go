@@ -2,32 +2,12 @@ package checksum
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 )
-
-// TestMappedSizesMatchSHA256 hashes files around the page, buffer and window sizes, where a
-// mapping's last window or last chunk is partial, and compares with crypto/sha256 in memory.
-func TestMappedSizesMatchSHA256(t *testing.T) {
-	dir := t.TempDir()
-	for _, size := range []int{0, 1, 4095, 4096, 4097, bufferSize + 1, mapWindow + 3} {
-		data := pattern(size)
-		path := filepath.Join(dir, "f")
-		writeFile(t, path, data)
-		got, err := File(path)
-		if err != nil {
-			t.Fatalf("size %d: %v", size, err)
-		}
-		if want := sumOf(data); got != want {
-			t.Fatalf("size %d: got %s, want %s", size, got, want)
-		}
-	}
-}
 
 // TestTruncatedWhileMappedIsAnError truncates a file after its first megabyte was hashed from
 // the mapping (a context whose Done truncates on its third call: before the open, before the
@@ -61,7 +41,7 @@ func TestGrownWhileHashedIsHashedToTheEnd(t *testing.T) {
 	if err != nil || ctx.err != nil {
 		t.Fatal(err, ctx.err)
 	}
-	if want := sumOf(append(first, more...)); got != want {
+	if want := Bytes(append(first, more...)); got != want {
 		t.Fatalf("got %s, want %s (the grown file)", got, want)
 	}
 }
@@ -93,9 +73,4 @@ func appendTo(path string, data []byte) error {
 		return err
 	}
 	return f.Close()
-}
-
-func sumOf(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
 }
