@@ -61,6 +61,9 @@ type follower struct {
 	sink  Sink
 	m     *Model
 	ms    measurer
+	// held are the changes seen before the plan: an operation's line names its canister's
+	// role, which only the plan knows, and the watches deliver in no set order.
+	held []Change
 }
 
 type watches struct {
@@ -113,13 +116,16 @@ func (f *follower) loop(ctx context.Context) error {
 		case <-tick.C:
 			f.loadPlan(ctx)
 			f.ms.measure(f.m)
+			if changes = f.release(nil); len(changes) > 0 {
+				f.sink.Changed(f.m, changes)
+			}
 			f.sink.Tick(f.m)
 			continue
 		}
 		if f.opts.Until(f.m) {
-			return f.finish(ctx, changes)
+			return f.finish(ctx, f.releaseAll(changes))
 		}
-		if len(changes) > 0 {
+		if changes = f.release(changes); len(changes) > 0 {
 			f.sink.Changed(f.m, changes)
 		}
 	}
@@ -158,6 +164,24 @@ func (f *follower) onOp(e jetstream.KeyValueEntry) []Change {
 		f.ms.measure(f.m) // a finished download's line carries its size
 	}
 	return changes
+}
+
+// release returns the held changes followed by changes once the plan is known (or the run
+// is known to have none yet); until then it holds them and returns nil.
+func (f *follower) release(changes []Change) []Change {
+	r := f.m.Run
+	if r == nil || (r.PlanID != "" && f.m.Plan == nil) {
+		f.held = append(f.held, changes...)
+		return nil
+	}
+	return f.releaseAll(changes)
+}
+
+// releaseAll returns the held changes followed by changes, whatever is known.
+func (f *follower) releaseAll(changes []Change) []Change {
+	out := append(f.held, changes...)
+	f.held = nil
+	return out
 }
 
 // loadPlan reads the run's plan once the planner stored it.

@@ -10,6 +10,7 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
 	"github.com/fleetbackup/fleetbackup/pkg/executor/sim"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/registry"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
 )
@@ -70,10 +71,49 @@ func TestFollowARunToItsEnd(t *testing.T) {
 	if !strings.HasSuffix(strings.TrimSpace(out), "completed  (3 canisters, 20 operations)") {
 		t.Fatalf("the run's own line comes last:\n%s", out)
 	}
-	// Following a run that has ended returns at once with the same picture.
-	again, err := Follow(ctx, st.Store, "follow-1", Options{}, &JSONLines{W: &strings.Builder{}})
-	if err != nil || again.Run.State != runs.Completed || len(again.FailedOps()) != 0 {
-		t.Fatalf("following an ended run: %v, %+v", err, again.Run)
+	// Following a run that has ended returns at once with the same picture, and each
+	// operation's line names its canister's role (TestOperationsWaitForThePlan: the watches
+	// deliver operations and the run, which leads to the plan and its roles, in no set order).
+	again := &recorder{}
+	again.W = &again.b
+	m, err = Follow(ctx, st.Store, "follow-1", Options{}, again)
+	if err != nil || m.Run.State != runs.Completed || len(m.FailedOps()) != 0 {
+		t.Fatalf("following an ended run: %v, %+v", err, m.Run)
+	}
+	wantRolesOnLines(t, m, again.b.String())
+}
+
+// wantRolesOnLines fails unless every line that names a target's canister also names its role.
+func wantRolesOnLines(t *testing.T, m *Model, out string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		for _, tg := range m.Targets {
+			if tg.Role == "" {
+				t.Fatalf("target %s has no role in the sample fleet", tg.CanisterID)
+			}
+			if strings.Contains(line, tg.CanisterID) && !strings.Contains(line, tg.Role+" ") {
+				t.Fatalf("line names %s without its role %s:\n%s", tg.CanisterID, tg.Role, out)
+			}
+		}
+	}
+}
+
+func TestOperationsWaitForThePlan(t *testing.T) {
+	f := &follower{m: NewModel("r1")}
+	op := Change{Kind: ChangeOp}
+	if out := f.release([]Change{op}); out != nil {
+		t.Fatalf("released %d changes before the run was known", len(out))
+	}
+	f.m.ApplyRun(runs.Record{RunID: "r1", State: runs.Preflight, PlanID: "plan-r1"})
+	if out := f.release([]Change{op}); out != nil {
+		t.Fatalf("released %d changes before the run's plan was loaded", len(out))
+	}
+	f.m.SetPlan(&plan.Plan{PlanID: "plan-r1"})
+	if out := f.release([]Change{{Kind: ChangeRun}}); len(out) != 3 || out[2].Kind != ChangeRun {
+		t.Fatalf("once the plan is known, want the 2 held changes then the new one, got %+v", out)
+	}
+	if out := f.release([]Change{op}); len(out) != 1 {
+		t.Fatalf("after the release, want changes passed straight on, got %d", len(out))
 	}
 }
 
