@@ -101,7 +101,7 @@ t0=$(date +%s.%N)
 (cd pkg && CGO_ENABLED=0 GOOS=linux GOWORK=off go build -trimpath -o "$work/icp" ./executor/icp/internal/fakeicp) ||
 	fail "building the fake icp"
 if command -v file >/dev/null; then
-	file -b "$work/icp" | grep -q 'statically linked' || fail "the fake icp is not static: $(file -b "$work/icp")"
+	[[ $(file -b "$work/icp") == *'statically linked'* ]] || fail "the fake icp is not static: $(file -b "$work/icp")"
 fi
 export ICP_BIN="$work/icp" ICP_IDENTITY_DIR="$work/icp-identity" ICP_IDENTITY=fleetbackup-test ICP_NETWORK=ic
 # The fake reads no identity; the directory stands for one, owned as compose.icp.yaml asks.
@@ -147,7 +147,7 @@ done
 for s in $icp_services verifier; do
 	want=icp
 	[ "$s" != verifier ] || want=sim
-	got=$(dc logs --no-color "$s" | grep -o '"executor":"[a-z]*"' | head -n 1)
+	got=$(dc logs --no-color "$s" | grep -o '"executor":"[a-z]*"' | sed -n 1p)
 	[ "$got" = "\"executor\":\"$want\"" ] || fail "$s started with $got, want the $want executor"
 done
 wall_up=$(since "$t0")
@@ -168,7 +168,7 @@ s=$("$fb" status --json --nats-url "$nats_url" "$run")
 jq -e --argjson n "$targets" '.state == "completed" and .counts.completed == .counts.total
 	and .counts.failed == 0 and .counts.stops_completed == $n' <<<"$s" >/dev/null ||
 	fail "run $run did not complete cleanly: $(jq -c '{state, error, counts}' <<<"$s")"
-downloader=$(dc ps -q downloader | head -n 1)
+downloader=$(dc ps -q downloader | sed -n 1p)
 mkdir -p "$work/backups"
 docker cp "$downloader:/backups/$run" "$work/backups/" || fail "no backup directory /backups/$run"
 "$fb" verify --json "$work/backups/$run" >"$work/verify.json" ||

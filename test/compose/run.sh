@@ -133,7 +133,7 @@ check_backup() {
 		and .counts.completed == .counts.total and .counts.failed == 0
 		and .counts.stops_completed == $n' <<<"$s" >/dev/null ||
 		fail "run $1 did not complete cleanly: $(jq -c '{state, error, restart_required, counts}' <<<"$s")"
-	finalizer=$(dc ps -q finalizer | head -n 1)
+	finalizer=$(dc ps -q finalizer | sed -n 1p)
 	mkdir -p "$work/backups"
 	docker cp "$finalizer:/backups/$1" "$work/backups/" || fail "no backup directory /backups/$1"
 	fb verify --json "$work/backups/$1" >"$work/verify-$1.json" ||
@@ -213,7 +213,7 @@ run=ct-downloader-killed
 t0=$(date +%s.%N)
 fb run "${request[@]}" --run-id "$run" --detach >/dev/null
 wait_progress "$run" $((3 * targets + 10))
-victim=$(dc ps -q downloader | head -n 1)
+victim=$(dc ps -q downloader | sed -n 1p)
 docker kill "$victim" >/dev/null
 say "run $run: killed $(docker inspect -f '{{.Name}}' "$victim" | sed 's|^/||') after $progress operations"
 wait_end "$run"

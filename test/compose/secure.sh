@@ -145,7 +145,7 @@ refused() {
 	[ "$status" -ne 0 ] || fail "$what: not refused: $(tail -n 5 "$work/refused.log")"
 	grep -Eiq "$pattern" "$work/refused.log" ||
 		fail "$what: failed (status $status), but not with /$pattern/: $(tail -n 5 "$work/refused.log")"
-	say "refused as expected, $what: $(grep -Eio "$pattern" "$work/refused.log" | head -n 1)"
+	say "refused as expected, $what: $(grep -Eio "$pattern" "$work/refused.log" | sed -n 1p)"
 }
 
 # A plain-text client: the server's greeting demands TLS, client certificates and authentication
@@ -191,7 +191,7 @@ jq -e --argjson n "$targets" '.state == "completed" and .restart_required == fal
 	and .counts.stops_completed == $n' <<<"$s" >/dev/null ||
 	fail "run $run did not complete cleanly: $(jq -c '{state, error, restart_required, counts}' <<<"$s")"
 mkdir -p "$work/backups"
-docker cp "$(dc ps -q finalizer | head -n 1):/backups/$run" "$work/backups/" || fail "no backup directory /backups/$run"
+docker cp "$(dc ps -q finalizer | sed -n 1p):/backups/$run" "$work/backups/" || fail "no backup directory /backups/$run"
 "$fb" verify --json "$work/backups/$run" >"$work/verify.json" ||
 	fail "fleetbackup verify $run: $(jq -c .problems "$work/verify.json")"
 jq -e --argjson n "$targets" '.verified and (.artifacts | length) == $n' "$work/verify.json" >/dev/null ||
