@@ -178,7 +178,7 @@ func TestWatchOnATerminalShowsProgress(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	watch := strings.Join(append([]string{bin, "watch", "dev-tty"}, d.nats()...), " ")
+	watch := strings.Join(append([]string{bin, "watch", "dev-tty", "--wait"}, d.nats()...), " ")
 	cmd := exec.CommandContext(ctx, script, "-qfec", watch, "/dev/null")
 	cmd.Env = append(cleanEnv(), "COLUMNS=120", "LINES=40")
 	out, err := cmd.Output()
@@ -214,7 +214,7 @@ func TestRetryAfterAFailure(t *testing.T) {
 }
 
 func TestAbortRestartsWhatItStopped(t *testing.T) {
-	d := startDev(t, "--sim-artifact-bytes", "65536", "--sim-latency", "stop=1ms,download=3s")
+	d := startDev(t, "--sim-artifact-bytes", "65536", "--sim-latency", "stop=1ms,download=6s")
 	wantCode(t, fb(t, "", append([]string{"run", "--detach"}, d.request("dev-abort", "user_hub")...)...), 0)
 	waitForDownloads(t, d, "dev-abort")
 	r := fb(t, "", append([]string{"abort", "dev-abort"}, d.nats()...)...)

@@ -111,7 +111,7 @@ func TestRestoreRunRoundTrip(t *testing.T) {
 	if strings.TrimSpace(r.stdout) != "rr-detached" {
 		t.Fatalf("restore run --detach printed more than the run id:\n%s", r)
 	}
-	wantIn(t, "watch", fb(t, "", append([]string{"watch", "rr-detached"}, d.nats()...)...).stdout, "run rr-detached completed")
+	wantIn(t, "watch", fb(t, "", append([]string{"watch", "rr-detached", "--wait"}, d.nats()...)...).stdout, "run rr-detached completed")
 
 	// The same request follows the same run; another request under its id is bad input; a backup
 	// the planner does not have is rejected (exit 1) with the reason.

@@ -37,20 +37,25 @@ func listSchedules(t *testing.T, d *devServer) map[string]scheduleRecord {
 	return out
 }
 
-// waitScheduledRun polls `schedule list --json` (bounded) until schedule name's last run is
-// completed, and returns that run's id.
+// waitScheduledRun polls `schedule list --json` (bounded) until schedule name has fired a run,
+// follows that run to its end with `watch`, and returns its id once it completed. (The last run
+// shown moves on at the next firing, so polling for a completed last run could miss it.)
 func waitScheduledRun(t *testing.T, d *devServer, name string) string {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if s := listSchedules(t, d)[name]; s.Record != nil && s.LastRunState == "completed" {
-			return s.Record.LastRunID
+		if s := listSchedules(t, d)[name]; s.Record != nil && s.Record.LastRunID != "" {
+			id := s.Record.LastRunID
+			r := fb(t, "", "watch", id, "--wait", "--nats-url", d.url)
+			wantCode(t, r, 0)
+			wantIn(t, "watch "+id, r.stdout, "run "+id+" completed")
+			return id
 		}
 		select {
 		case <-deadline:
-			t.Fatalf("schedule %s ran nothing to completion within 30s:\n%s", name, fb(t, "", "schedule", "list", "--nats-url", d.url))
+			t.Fatalf("schedule %s fired nothing within 30s:\n%s", name, fb(t, "", "schedule", "list", "--nats-url", d.url))
 			return ""
 		case <-tick.C:
 		}

@@ -28,7 +28,7 @@ func TestConcurrentRetryAndAbort(t *testing.T) {
 		"--sim-latency", "stop=20ms,snapshot=30ms,start=20ms,download=50ms")
 	c.startAll(1)
 	c.start("planner") // two planners: retry and abort may be handled by different processes
-	ctx := testCtx(t, 55*time.Second)
+	ctx := testCtx(t, 3*time.Minute)
 
 	// Published at the very same moment, the abort nearly always wins: the retry reads the
 	// run's operations before it reopens the run, and finds it aborted meanwhile (the race the

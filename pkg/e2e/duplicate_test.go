@@ -25,7 +25,7 @@ func TestDuplicateRequestWithSlowStatusKeepsRunRunning(t *testing.T) {
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096",
 		"--sim-latency", "status=300ms,stop=50ms,snapshot=50ms,start=20ms,download=200ms")
 	c.startAll(1)
-	ctx := testCtx(t, 40*time.Second)
+	ctx := testCtx(t, 2*time.Minute)
 	const runID = "dup"
 	body := embeddedtest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
 		"root_canister_id": f.Root, "scope": "non-root-fleet"})
@@ -150,7 +150,7 @@ func TestMalformedDuplicateDuringPlanning(t *testing.T) {
 	c := newCluster(t, f, "--sim-artifact-bytes", "4096",
 		"--sim-latency", "status=300ms,stop=20ms,snapshot=20ms,start=20ms")
 	c.startAll(1)
-	ctx := testCtx(t, 50*time.Second)
+	ctx := testCtx(t, 2*time.Minute)
 	const runID = "planning-dup"
 	body := embeddedtest.Request(t, map[string]any{"run_id": runID, "fleet": "e2e", "network": "local",
 		"root_canister_id": f.Root, "scope": "non-root-fleet"})

@@ -42,8 +42,10 @@ func TestKilledSnapshotterStopTakenOverAfterManagementLease(t *testing.T) {
 	killed := time.Now()
 	c.start("snapshotter")
 
-	// Well below the 30 s lease a takeover would wait for under one lease for every operation.
-	deadline, cancel := context.WithDeadline(ctx, killed.Add(20*time.Second))
+	// Within the 30 s lease that a takeover would wait out if it waited for a lease: about
+	// 12-15 s of work (the takeover, then the stops below, snapshots, starts, downloads) on
+	// an idle machine; the takeover itself is held to two management leases below.
+	deadline, cancel := context.WithDeadline(ctx, killed.Add(bus.DefaultLease))
 	defer cancel()
 	takeover := waitTakenOver(t, deadline, c, runID, held[0])
 	rec, err := client.WaitTerminal(deadline, c.store, runID)

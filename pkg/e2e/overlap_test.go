@@ -27,7 +27,7 @@ func TestOverlappingRunsAreKeptApart(t *testing.T) {
 		"--sim-latency", "stop=20ms,snapshot=30ms,start=20ms")
 	c.startAll(1)
 	c.start("planner") // two planners race for the same locks from two processes
-	ctx := testCtx(t, 55*time.Second)
+	ctx := testCtx(t, 3*time.Minute)
 
 	cases := overlappingRuns(t, c, f)
 	submitAll(t, ctx, c, cases)

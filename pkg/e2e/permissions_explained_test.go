@@ -30,7 +30,7 @@ func TestRefusedPublishNamesTheViolation(t *testing.T) {
 		{"viewer", func(c context.Context) error { return client.Submit(c, viewer, []byte(`{}`), "") }, viewer.Names.RequestSubject()},
 		{"operator", func(c context.Context) error { return client.SubmitRestore(c, operator, []byte(`{}`), "") }, operator.Names.RestoreRequestSubject()},
 	} {
-		c, stop := context.WithTimeout(ctx, 3*time.Second)
+		c, stop := context.WithTimeout(ctx, 10*time.Second)
 		err := tc.submit(c)
 		stop()
 		if err == nil || !strings.Contains(err.Error(), "Permissions Violation") || !strings.Contains(err.Error(), tc.subject) {
