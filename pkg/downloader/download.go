@@ -4,6 +4,7 @@ package downloader
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 
@@ -51,18 +52,24 @@ func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error)
 		return nil, err
 	}
 	stop := reportProgress(ctx, j, a.Staging)
-	err = j.Env.Retry.Do(ctx, func() error {
+	dlCtx, stopChecks := whileRunAccepts(ctx, j.Env, j.Run.RunID)
+	err = j.Env.Retry.Do(dlCtx, func() error {
 		if err := os.RemoveAll(a.Staging); err != nil {
 			return err
 		}
 		if err := os.MkdirAll(a.Staging, 0o755); err != nil {
 			return err
 		}
-		return j.Env.Exec.DownloadSnapshot(ctx, target, a.Entry.SnapshotID, a.Staging, false)
+		return j.Env.Exec.DownloadSnapshot(dlCtx, target, a.Entry.SnapshotID, a.Staging, false)
 	})
+	cutShort := errors.Is(context.Cause(dlCtx), errRunEnded)
+	stopChecks()
 	stop()
 	if endErr := j.Env.Persist(ctx, func() error { return dropIfEnded(ctx, j.Env, j.Run.RunID, a.Staging) }); endErr != nil {
 		return nil, endErr
+	}
+	if cutShort { // the run accepts downloads again (a retry came at once): download again
+		return nil, executor.Transient("download", "run %s stopped accepting downloads for a moment: %v", j.Run.RunID, err)
 	}
 	if err != nil {
 		return nil, err

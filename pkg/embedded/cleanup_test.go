@@ -4,13 +4,18 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/fleetbackup/fleetbackup/pkg/client"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded"
 	"github.com/fleetbackup/fleetbackup/pkg/embedded/embeddedtest"
+	"github.com/fleetbackup/fleetbackup/pkg/journal"
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
 	"github.com/fleetbackup/fleetbackup/pkg/runs"
+	"github.com/fleetbackup/fleetbackup/pkg/runstore"
 )
 
 // An abort while canisters are still being stopped: containment starts every canister, and
@@ -62,6 +67,70 @@ func TestAbortedRunLeavesNoStaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitNoStaging(t, ctx, runDir)
+}
+
+// An abort cuts the downloads in flight short (each takes 10 minutes here): they end within a
+// few seconds, remove their staging directories and fail with the reason, and no download is
+// left claimed. Before, each ran to its end and only then found the run aborted.
+func TestAbortCutsDownloadsShort(t *testing.T) {
+	f := embeddedtest.NewFleet(t, thirtyCanisterFleet(), 1024)
+	slow := f.Slow(t, 1024, map[string]time.Duration{"download": 10 * time.Minute})
+	st := embeddedtest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := client.Submit(ctx, st.Store, subtreeRequest(t, "cut", f, "parallel"), ""); err != nil {
+		t.Fatal(err)
+	}
+	runDir := filepath.Join(st.BackupRoot, "cut")
+	waitForStaging(t, ctx, runDir)
+	if err := client.SendControl(ctx, st.Store, "cut", runs.ActionAbort); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := client.WatchRun(ctx, st.Store, "cut", func(r runs.Record) bool { return r.Settled() && !r.LocksHeld })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := waitDownloadsEnded(t, ctx, st, "cut", rec.Counts.Total)
+	cut := 0
+	for _, o := range ops {
+		reasons := strings.Join(o.Op.BlockingReasons, " ")
+		switch {
+		case o.Op.Kind != plan.KindDownloadSnapshot:
+		case o.Op.State == journal.StateFailed && strings.Contains(reasons, "ended (aborted) during the download"):
+			cut++
+		case o.Op.State == journal.StateFailed || o.Op.State == journal.StateCompleted:
+			t.Errorf("%s: %s, reasons %q", o.Op.OperationID, o.Op.State, reasons)
+		}
+	}
+	if cut == 0 {
+		t.Fatal("no download in flight was cut short by the abort")
+	}
+	waitNoStaging(t, ctx, runDir)
+}
+
+// waitDownloadsEnded waits until no download of the run is claimed or in flight, and returns
+// the run's n operations as they are then.
+func waitDownloadsEnded(t *testing.T, ctx context.Context, st *embeddedtest.Stack, runID string, n int) []runstore.OpRecord {
+	t.Helper()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ops, err := st.Store.LoadOps(ctx, runID, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		busy := slices.ContainsFunc(ops, func(o runstore.OpRecord) bool {
+			return o.Op.Kind == plan.KindDownloadSnapshot && (o.Claim != nil || o.Op.State == journal.StatePending)
+		})
+		if !busy {
+			return ops
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("downloads still in flight after the abort")
+		case <-tick.C:
+		}
+	}
 }
 
 func waitForStaging(t *testing.T, ctx context.Context, runDir string) {

@@ -1,0 +1,43 @@
+package downloader
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/fleetbackup/fleetbackup/pkg/plan"
+	"github.com/fleetbackup/fleetbackup/pkg/runenv"
+)
+
+// runCheckInterval is how often a download in flight reads its run: once the run stops
+// accepting downloads (an abort, or a failure elsewhere) the download is cut short instead of
+// fetching what would be thrown away.
+const runCheckInterval = 2 * time.Second
+
+// errRunEnded is the cause of a download cut short because its run stopped accepting downloads.
+var errRunEnded = errors.New("the run stopped accepting downloads")
+
+// whileRunAccepts returns a context that is cancelled, with errRunEnded as its cause, once a
+// read of the run (every runCheckInterval) finds that it no longer accepts downloads; a read
+// that fails changes nothing. The returned function stops the reads.
+func whileRunAccepts(ctx context.Context, env *runenv.Env, runID string) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(runCheckInterval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			if cur, err := env.Store.Run(ctx, runID); err == nil && !cur.Accepts(plan.KindDownloadSnapshot) {
+				cancel(errRunEnded)
+				return
+			}
+		}
+	}()
+	return ctx, func() { cancel(nil); <-done }
+}
