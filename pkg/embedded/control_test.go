@@ -17,10 +17,11 @@ import (
 )
 
 // abort after every canister is stopped: no more dispatch, every canister running again, the
-// run aborted with restart_required false.
+// run aborted with restart_required false. Snapshots take 3 s, so the abort (sent once the
+// run's counts, flushed every second, show every stop) comes while canisters are stopped.
 func TestAbortRestartsStoppedCanisters(t *testing.T) {
 	f := embeddedtest.NewFleet(t, thirtyCanisterFleet(), 1024)
-	slow := f.Slow(t, 1024, map[string]time.Duration{"snapshot": 300 * time.Millisecond})
+	slow := f.Slow(t, 1024, map[string]time.Duration{"snapshot": 3 * time.Second})
 	st := embeddedtest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -14,14 +14,15 @@ import (
 	"github.com/fleetbackup/fleetbackup/pkg/worker"
 )
 
-// Management calls that each run for more than three management leases (stop, snapshot and
-// start take 3.5 s each in the sim; the management lease is 1 s, the least a service accepts)
-// complete under their first claim, with two snapshotters that could take them over: the
+// Management calls that each run for well over a management lease (stop, snapshot and start
+// take 3.5 s each in the sim; the management lease is 2 s: with the least a service accepts,
+// 1 s, a claim slowed by a loaded machine's fsyncs could see its message redelivered before the
+// first progress ack, a third of a lease after the claim) complete under their first claim, with two snapshotters that could take them over: the
 // worker renews its claim and acks progress every third of the management lease, so neither
 // the other snapshotter nor JetStream (whose ack wait for the snapshotter is that lease) takes
 // an operation over while it runs, and no message is handed back.
 func TestManagementLeaseRenewedWhileTheCallRuns(t *testing.T) {
-	const lease, call = time.Second, 3500 * time.Millisecond
+	const lease, call = 2 * time.Second, 3500 * time.Millisecond
 	f := embeddedtest.NewFleet(t, fleetgen.Generate(fleetgen.Spec{Levels: []int{1}, Roles: []string{"app"}}), 1024)
 	slow := f.Slow(t, 1024, map[string]time.Duration{"stop": call, "snapshot": call, "start": call})
 	counters := new(worker.Counters)

@@ -104,7 +104,7 @@ func count(rs map[string]runs.Record, keep func(runs.Record) bool) int {
 func TestScheduleFiresRunsUntilDeleted(t *testing.T) {
 	f := embeddedtest.NewFleet(t, fleetgen.Generate(fleetgen.Spec{Levels: []int{2, 2}}), 1024)
 	st := embeddedtest.Start(t, f, embedded.Config{Env: fastRetries})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := bus.PublishSchedule(ctx, st.Store.JS, st.Names, scheduled(t, f, "tick"), false); err != nil {
 		t.Fatal(err)
@@ -169,7 +169,7 @@ func TestScheduleSkipsWhileRunning(t *testing.T) {
 	slow := f.Slow(t, 1024, map[string]time.Duration{"snapshot": 2500 * time.Millisecond})
 	refused := logWatch{want: "a schedule may only target", seen: make(chan string, 1)}
 	st := embeddedtest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries, Log: slog.New(refused)})
-	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := bus.PublishSchedule(ctx, st.Store.JS, st.Names, scheduled(t, f, "slow"), false); err != nil {
 		t.Fatal(err)

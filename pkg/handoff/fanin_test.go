@@ -62,7 +62,7 @@ func TestWideBarrierIsATreeAndPassesOnce(t *testing.T) {
 	if want := (len(stops) + dispatch.BarrierFanIn - 1) / dispatch.BarrierFanIn; shards != want || shards < 2 {
 		t.Fatalf("%d stops make %d shards, want %d (at least 2)", len(stops), shards, want)
 	}
-	rand.Shuffle(len(stops), func(i, j int) { stops[i], stops[j] = stops[j], stops[i] })
+	rand.New(rand.NewPCG(3, 5)).Shuffle(len(stops), func(i, j int) { stops[i], stops[j] = stops[j], stops[i] })
 	h := Publisher{Store: f.store}
 	for i, seq := range stops {
 		must(t, h.Propagate(t.Context(), runID, f.g, seq))

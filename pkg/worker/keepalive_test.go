@@ -13,7 +13,7 @@ import (
 )
 
 // shortAckWait is the ack wait of keepAliveMsg's consumer: a short management lease.
-const shortAckWait = 600 * time.Millisecond
+const shortAckWait = 1500 * time.Millisecond
 
 // keepAliveMsg publishes one message on a fresh work-queue stream whose consumer waits
 // shortAckWait for acks, and delivers it.

@@ -63,9 +63,10 @@ func TestLostReplyIsTransient(t *testing.T) {
 }
 
 // A hung icp is killed at its timeout together with its process group (here, a child it started).
+// The timeout leaves a loaded machine time to start the fake icp and its child before the kill.
 func TestHangKilledAtTimeoutWithProcessGroup(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "child.pid")
-	f := newFleet(t, Config{Timeout: 500 * time.Millisecond}, "FAKEICP_CHILD_PIDFILE="+pidFile)
+	f := newFleet(t, Config{Timeout: 3 * time.Second}, "FAKEICP_CHILD_PIDFILE="+pidFile)
 	c := f.member(6)
 	f.inject(sim.Fault{Call: sim.KindStatus, Canister: c, Mode: sim.ModeHang, Times: 1})
 	began := time.Now()
@@ -74,7 +75,7 @@ func TestHangKilledAtTimeoutWithProcessGroup(t *testing.T) {
 	if took := time.Since(began); took > 10*time.Second {
 		t.Fatalf("took %s", took)
 	}
-	if !strings.Contains(err.Error(), "killed with its process group after the 500ms timeout") {
+	if !strings.Contains(err.Error(), "killed with its process group after the 3s timeout") {
 		t.Fatalf("message: %v", err)
 	}
 	data, err := os.ReadFile(pidFile)

@@ -147,9 +147,10 @@ func TestStopWaitsForStopping(t *testing.T) {
 	}
 }
 
-// A start issued while a canister is stopping wins; the stop reports it (transient).
+// A start issued while a canister is stopping wins; the stop reports it (transient). The stop
+// takes 3 s, time enough for the start to land within it on a loaded machine.
 func TestStartWhileStopping(t *testing.T) {
-	s := newSim(t, "", Config{Latency: map[string]time.Duration{KindStop: time.Second}})
+	s := newSim(t, "", Config{Latency: map[string]time.Duration{KindStop: 3 * time.Second}})
 	done := make(chan error, 1)
 	go func() { done <- s.Stop(context.Background(), sampleLeaf) }()
 	waitFor(t, "stopping or stopped", func() bool {
