@@ -62,7 +62,7 @@ func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error)
 		}
 		return j.Env.Exec.DownloadSnapshot(dlCtx, target, a.Entry.SnapshotID, a.Staging, false)
 	})
-	cutShort := errors.Is(context.Cause(dlCtx), errRunEnded)
+	cutShort := err != nil && errors.Is(context.Cause(dlCtx), errRunEnded)
 	stopChecks()
 	stop()
 	if endErr := j.Env.Persist(ctx, func() error { return dropIfEnded(ctx, j.Env, j.Run.RunID, a.Staging) }); endErr != nil {
