@@ -22,22 +22,12 @@ var errRunEnded = errors.New("the run stopped accepting downloads")
 // that fails changes nothing. The returned function stops the reads.
 func whileRunAccepts(ctx context.Context, env *runenv.Env, runID string) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(runCheckInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			if cur, err := env.Store.Run(ctx, runID); err == nil && !cur.Accepts(plan.KindDownloadSnapshot) {
-				cancel(errRunEnded)
-				return
-			}
+	done := every(ctx, runCheckInterval, func() bool {
+		if cur, err := env.Store.Run(ctx, runID); err == nil && !cur.Accepts(plan.KindDownloadSnapshot) {
+			cancel(errRunEnded)
+			return false
 		}
-	}()
+		return true
+	})
 	return ctx, func() { cancel(nil); <-done }
 }

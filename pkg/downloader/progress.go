@@ -19,7 +19,6 @@ const progressInterval = time.Second
 // for display.
 func reportProgress(ctx context.Context, j *opworker.Job, staging string) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
 	var lastBytes, lastTotal int64 = -1, -1
 	write := func() {
 		bytes, total, ok := artifact.DirBytes(staging)
@@ -29,19 +28,7 @@ func reportProgress(ctx context.Context, j *opworker.Job, staging string) (stop 
 		lastBytes, lastTotal = bytes, total
 		_ = j.SetProgress(context.WithoutCancel(ctx), bytes, total)
 	}
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(progressInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				write()
-			}
-		}
-	}()
+	done := every(ctx, progressInterval, func() bool { write(); return true })
 	return func() {
 		cancel()
 		<-done

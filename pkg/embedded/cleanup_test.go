@@ -50,46 +50,39 @@ func TestAbortWhileStoppingLeavesRestartRequiredFalse(t *testing.T) {
 // An abort during downloads removes the run's staging directories once the run is settled,
 // including the one a download still in flight finishes after the abort (finding 9).
 func TestAbortedRunLeavesNoStaging(t *testing.T) {
+	ctx, _, runDir, _ := abortDuringDownloads(t, "debris", 500*time.Millisecond)
+	waitNoStaging(t, ctx, runDir)
+}
+
+// abortDuringDownloads starts a backup whose downloads each take download, aborts it once a
+// download is in flight, and waits until the run is settled with its locks free.
+func abortDuringDownloads(t *testing.T, runID string, download time.Duration) (context.Context, *embeddedtest.Stack, string, runs.Record) {
+	t.Helper()
 	f := embeddedtest.NewFleet(t, thirtyCanisterFleet(), 1024)
-	slow := f.Slow(t, 1024, map[string]time.Duration{"download": 500 * time.Millisecond})
+	slow := f.Slow(t, 1024, map[string]time.Duration{"download": download})
 	st := embeddedtest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := client.Submit(ctx, st.Store, subtreeRequest(t, "debris", f, "parallel"), ""); err != nil {
+	t.Cleanup(cancel)
+	if err := client.Submit(ctx, st.Store, subtreeRequest(t, runID, f, "parallel"), ""); err != nil {
 		t.Fatal(err)
 	}
-	runDir := filepath.Join(st.BackupRoot, "debris")
+	runDir := filepath.Join(st.BackupRoot, runID)
 	waitForStaging(t, ctx, runDir)
-	if err := client.SendControl(ctx, st.Store, "debris", runs.ActionAbort); err != nil {
+	if err := client.SendControl(ctx, st.Store, runID, runs.ActionAbort); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.WatchRun(ctx, st.Store, "debris", func(r runs.Record) bool { return r.Settled() && !r.LocksHeld }); err != nil {
+	rec, err := client.WatchRun(ctx, st.Store, runID, func(r runs.Record) bool { return r.Settled() && !r.LocksHeld })
+	if err != nil {
 		t.Fatal(err)
 	}
-	waitNoStaging(t, ctx, runDir)
+	return ctx, st, runDir, rec
 }
 
 // An abort cuts the downloads in flight short (each takes 10 minutes here): they end within a
 // few seconds, remove their staging directories and fail with the reason, and no download is
 // left claimed. Before, each ran to its end and only then found the run aborted.
 func TestAbortCutsDownloadsShort(t *testing.T) {
-	f := embeddedtest.NewFleet(t, thirtyCanisterFleet(), 1024)
-	slow := f.Slow(t, 1024, map[string]time.Duration{"download": 10 * time.Minute})
-	st := embeddedtest.Start(t, f, embedded.Config{Exec: slow, Env: fastRetries})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := client.Submit(ctx, st.Store, subtreeRequest(t, "cut", f, "parallel"), ""); err != nil {
-		t.Fatal(err)
-	}
-	runDir := filepath.Join(st.BackupRoot, "cut")
-	waitForStaging(t, ctx, runDir)
-	if err := client.SendControl(ctx, st.Store, "cut", runs.ActionAbort); err != nil {
-		t.Fatal(err)
-	}
-	rec, err := client.WatchRun(ctx, st.Store, "cut", func(r runs.Record) bool { return r.Settled() && !r.LocksHeld })
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, st, runDir, rec := abortDuringDownloads(t, "cut", 10*time.Minute)
 	ops := waitDownloadsEnded(t, ctx, st, "cut", rec.Counts.Total)
 	cut := 0
 	for _, o := range ops {
