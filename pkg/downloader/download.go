@@ -5,6 +5,7 @@ package downloader
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -52,7 +53,7 @@ func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error)
 		return nil, err
 	}
 	stop := reportProgress(ctx, j, a.Staging)
-	dlCtx, stopChecks := whileRunAccepts(ctx, j.Env, j.Run.RunID)
+	dlCtx, stopChecks := whileRunRuns(ctx, j.Env, j.Run.RunID)
 	err = j.Env.Retry.Do(dlCtx, func() error {
 		if err := os.RemoveAll(a.Staging); err != nil {
 			return err
@@ -68,8 +69,8 @@ func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error)
 	if endErr := j.Env.Persist(ctx, func() error { return dropIfEnded(ctx, j.Env, j.Run.RunID, a.Staging) }); endErr != nil {
 		return nil, endErr
 	}
-	if cutShort { // the run accepts downloads again (a retry came at once): download again
-		return nil, executor.Transient("download", "run %s stopped accepting downloads for a moment: %v", j.Run.RunID, err)
+	if cutShort { // the run runs again (a retry came at once): another delivery starts over
+		return nil, fmt.Errorf("download cut short while run %s was not running (%v): %w", j.Run.RunID, err, opworker.ErrHandBack)
 	}
 	if err != nil {
 		return nil, err
@@ -88,15 +89,16 @@ func fetch(ctx context.Context, j *opworker.Job, target string) (*string, error)
 	return &seg, err
 }
 
-// dropIfEnded removes a download's staging directory when the run stopped accepting
-// downloads while it ran (aborted, or failed by another operation), and says so with a
-// permanent error: nothing would ever verify or promote it.
+// dropIfEnded removes a download's staging directory when the run is no longer running
+// (aborted, or failed by another operation) and says so with a permanent error: nothing would
+// ever verify or promote it. A retried run locking its canisters again is running: its
+// downloads are kept.
 func dropIfEnded(ctx context.Context, env *runenv.Env, runID, staging string) error {
 	cur, err := env.Store.Run(ctx, runID)
 	if err != nil {
 		return err
 	}
-	if cur.Accepts(plan.KindDownloadSnapshot) {
+	if cur.IsRunning() {
 		return nil
 	}
 	if err := os.RemoveAll(staging); err != nil {

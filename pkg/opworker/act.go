@@ -88,7 +88,7 @@ func (w *Worker) settle(ctx context.Context, j *Job, receipt journal.Receipt, er
 		ended(ctx, string(op.Kind), OutcomeHandedBack)
 		// Keep the message: the new owner may be working from this very message.
 		return &worker.Retry{Delay: w.Env.LeaseFor(op.Kind), Err: cause}
-	case err != nil && (ctx.Err() != nil || runenv.IsInfrastructure(err)):
+	case err != nil && (ctx.Err() != nil || runenv.IsInfrastructure(err) || errors.Is(err, ErrHandBack)):
 		log.Warn("operation interrupted; handing it back", "err", err)
 		ended(ctx, string(op.Kind), OutcomeHandedBack)
 		_ = w.Release(context.WithoutCancel(ctx), j.Run.RunID, op.Sequence, j.Attempt())

@@ -26,6 +26,11 @@ const (
 // ErrLostClaim says another worker took the operation over (our lease lapsed).
 var ErrLostClaim = errors.New("claim lost to another worker")
 
+// ErrHandBack, wrapped in an effect's error, says the effect reached no outcome worth recording
+// (it was cut short by its run, which runs again): the claim is released and the message handed
+// back, as for a store error, instead of failing the operation.
+var ErrHandBack = errors.New("handed back")
+
 // Claim moves an operation to pending under this worker's name by compare-and-swap. Exactly
 // one of several racing workers wins; the others see its claim on their re-read and back off.
 // The claim lasts the lease of its kind (runenv.Env.LeaseFor: short for management calls),

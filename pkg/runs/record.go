@@ -152,6 +152,10 @@ func (r Record) Accepts(kind plan.OperationKind) bool {
 	return false
 }
 
+// IsRunning reports whether the run is running, with its canister locks or (a retried run)
+// while it takes them again: a transfer in flight is worth finishing.
+func (r Record) IsRunning() bool { return r.State == Running }
+
 // IsManagement reports whether kind is a management call on a canister.
 func IsManagement(kind plan.OperationKind) bool {
 	return kind == plan.KindStop || kind == plan.KindCreateSnapshot || kind == plan.KindStart

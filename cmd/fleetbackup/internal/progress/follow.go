@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -166,16 +167,25 @@ func (f *follower) onOp(e jetstream.KeyValueEntry) []Change {
 	return changes
 }
 
-// release returns the held changes followed by changes once the plan is known (or the run
-// is known to have none yet); until then it holds them and returns nil.
+// release returns the held changes followed by changes, or holds them all and returns nil
+// while there are operation lines among them and the plan, which names their canisters' roles,
+// is still to come.
 func (f *follower) release(changes []Change) []Change {
-	r := f.m.Run
-	if r == nil || (r.PlanID != "" && f.m.Plan == nil) {
+	if f.planToCome() && (len(f.held) > 0 || slices.ContainsFunc(changes, isOpChange)) {
 		f.held = append(f.held, changes...)
 		return nil
 	}
 	return f.releaseAll(changes)
 }
+
+// planToCome reports whether the run's plan is not known yet but may be: the run has not
+// been seen, is being planned, or names a plan not loaded yet.
+func (f *follower) planToCome() bool {
+	r := f.m.Run
+	return r == nil || r.State == runs.Planning || (r.PlanID != "" && f.m.Plan == nil)
+}
+
+func isOpChange(c Change) bool { return c.Kind == ChangeOp }
 
 // releaseAll returns the held changes followed by changes, whatever is known.
 func (f *follower) releaseAll(changes []Change) []Change {
@@ -222,7 +232,7 @@ func (f *follower) finish(ctx context.Context, changes []Change) error {
 func opChanges(changes []Change) []Change {
 	var out []Change
 	for _, c := range changes {
-		if c.Kind == ChangeOp {
+		if isOpChange(c) {
 			out = append(out, c)
 		}
 	}

@@ -118,6 +118,13 @@ func TestOperationsWaitForThePlan(t *testing.T) {
 	if out := f.release([]Change{op}); out != nil {
 		t.Fatalf("released %d changes before the run was known", len(out))
 	}
+	held := f.held
+	f.held = nil
+	f.m.ApplyRun(runs.Record{RunID: "r1", State: runs.Planning})
+	if out := f.release([]Change{{Kind: ChangeRun}}); len(out) != 1 {
+		t.Fatalf("a run line with nothing held waits for no plan, got %d changes", len(out))
+	}
+	f.held = held
 	f.m.ApplyRun(runs.Record{RunID: "r1", State: runs.Preflight, PlanID: "plan-r1"})
 	if out := f.release([]Change{op}); out != nil {
 		t.Fatalf("released %d changes before the run's plan was loaded", len(out))
